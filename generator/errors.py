@@ -1,0 +1,72 @@
+"""Problems are data: a stable slug, a severity, a location and the figures that disagree."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+from enum import Enum
+from typing import Any
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Problem:
+    slug: str
+    severity: Severity
+    message: str
+    file: str = ""
+    line: int | None = None
+    column: int | None = None
+    expected: str | None = None
+    actual: str | None = None
+
+    def format(self) -> str:
+        where = self.file or "<input>"
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        return f"{where}: {self.severity.value} [{self.slug}] {self.message}"
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["severity"] = self.severity.value
+        return data
+
+
+class GeneratorError(Exception):
+    """Base of the project's own exceptions; only the CLI turns them into exit codes."""
+
+
+class InputError(GeneratorError):
+    """A file that cannot be read into the model at all (syntax, encoding, duplicate key)."""
+
+    def __init__(
+        self,
+        slug: str,
+        message: str,
+        *,
+        file: str = "",
+        line: int | None = None,
+        column: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.problem = Problem(slug, Severity.ERROR, message, file, line, column)
+
+    def at(self, file: str) -> InputError:
+        self.problem = replace(self.problem, file=file)
+        return self
+
+    def __str__(self) -> str:
+        return self.problem.format()
+
+
+class ValidationFailed(GeneratorError):
+    """Raised by commands that refuse to publish a budget with errors."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(f"{len(problems)} 个错误")
+        self.problems = problems

@@ -1,0 +1,140 @@
+"""YAML text → plain data plus the source position of every value.
+
+Safe loading only: no Python tags. Floats are read as exact ``Decimal`` from their
+source text, duplicate keys are rejected, and every mapping value and sequence item
+keeps its (line, column) so that any later error points at the line an editor edits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import ConstructorError
+
+from generator.errors import InputError
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Mark:
+    line: int
+    column: int
+
+
+@dataclass
+class Document:
+    """A parsed YAML file: its data and where each value came from."""
+
+    path: str
+    data: Any
+    marks: dict[Path_, Mark] = field(default_factory=dict)
+
+    def mark(self, loc: Path_) -> Mark:
+        """Position of ``loc``, or of its nearest ancestor that exists in the file."""
+        loc = tuple(loc)
+        while loc:
+            if loc in self.marks:
+                return self.marks[loc]
+            loc = loc[:-1]
+        return self.marks.get((), Mark(1, 1))
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+def _construct_decimal(loader: _Loader, node: yaml.ScalarNode) -> Decimal:
+    text = str(loader.construct_scalar(node)).replace("_", "")
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise ConstructorError(None, None, f"无法识别的数字“{text}”", node.start_mark) from None
+    if not value.is_finite():
+        raise ConstructorError(None, None, f"金额不能是“{text}”", node.start_mark)
+    return value
+
+
+def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> str:
+    # Dates are not part of the schema; keep the editor's text rather than a datetime.
+    return str(loader.construct_scalar(node))
+
+
+_Loader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+
+
+def _walk(loader: _Loader, node: yaml.Node, loc: Path_, marks: dict[Path_, Mark]) -> Any:
+    marks.setdefault(loc, Mark(node.start_mark.line + 1, node.start_mark.column + 1))
+    if isinstance(node, yaml.MappingNode):
+        loader.flatten_mapping(node)
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            if not isinstance(key, (str, int)):
+                raise ConstructorError(None, None, "键必须是文字", key_node.start_mark)
+            key = str(key)
+            if key in result:
+                raise InputError(
+                    "duplicate-key",
+                    f"键“{key}”重复出现（第一次在第 {marks[loc + (key,)].line} 行）",
+                    line=key_node.start_mark.line + 1,
+                    column=key_node.start_mark.column + 1,
+                )
+            marks[loc + (key,)] = Mark(key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            # Errors about a value point at its key's line, which is where editors look.
+            result[key] = _walk(loader, value_node, loc + (key,), marks)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_walk(loader, item, loc + (i,), marks) for i, item in enumerate(node.value)]
+    return loader.construct_object(node, deep=True)
+
+
+def parse(text: str, path: str = "<string>") -> Document:
+    """Parse YAML text; raise :class:`InputError` with a position on any problem."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        marks: dict[Path_, Mark] = {}
+        data = {} if node is None else _walk(loader, node, (), marks)
+    except InputError as exc:
+        raise exc.at(path) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = (exc.problem or exc.context or "YAML 格式错误").strip()
+        raise InputError(
+            "yaml-syntax",
+            f"YAML 格式错误：{problem}",
+            file=path,
+            line=mark.line + 1 if mark else None,
+            column=mark.column + 1 if mark else None,
+        ) from None
+    except yaml.YAMLError as exc:
+        raise InputError("yaml-syntax", f"YAML 格式错误：{exc}", file=path) from None
+    finally:
+        loader.dispose()
+    return Document(path=path, data=data, marks=marks)
+
+
+def read_text(path: Path) -> str:
+    """Read a file as strict UTF-8, turning decode errors into a located one-line error."""
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(
+            "not-utf8",
+            f"文件不是 UTF-8 编码（第 {exc.start} 字节处的 0x{raw[exc.start]:02x}）；请另存为 UTF-8",
+            file=str(path),
+            line=line,
+        ) from None
+    return text.removeprefix("\ufeff")
+
+
+def load(path: Path, display: str | None = None) -> Document:
+    return parse(read_text(path), display or str(path))

@@ -1,0 +1,70 @@
+"""Exact money arithmetic and the one place where figures are rounded for display."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Literal
+
+ZERO = Decimal(0)
+CENT = Decimal("0.01")
+_PER_UNIT = {"元": Decimal(1), "万元": Decimal(10000)}
+
+
+def total(values: Iterable[Decimal]) -> Decimal:
+    return sum(values, ZERO)
+
+
+def convert(value: Decimal, unit: str, display_unit: str) -> Decimal:
+    """Exact conversion between 元 and 万元 (no rounding)."""
+    if unit == display_unit:
+        return value
+    return value * _PER_UNIT[unit] / _PER_UNIT[display_unit]
+
+
+def rounded(value: Decimal) -> Decimal:
+    """Round half up to cents: the single rounding step before publication."""
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def fmt(value: Decimal) -> str:
+    """Two decimals, no thousands separator, as in the official tables."""
+    return f"{rounded(value):f}"
+
+
+def percent(part: Decimal, whole: Decimal) -> Decimal | None:
+    """part / whole × 100, rounded to two decimals; None when whole is zero."""
+    if whole == 0:
+        return None
+    return rounded(part * 100 / whole)
+
+
+Direction = Literal["up", "down", "same", "new", "none", "gone"]
+
+
+@dataclass(frozen=True)
+class YearChange:
+    """How a line moved against last year's budget."""
+
+    current: Decimal
+    prior: Decimal
+    delta: Decimal
+    pct: Decimal | None
+    direction: Direction
+
+
+def year_change(current: Decimal, prior: Decimal) -> YearChange:
+    delta = current - prior
+    if prior == 0 and current == 0:
+        direction: Direction = "none"
+    elif prior == 0:
+        direction = "new"
+    elif current == 0:
+        direction = "gone"
+    elif delta == 0:
+        direction = "same"
+    else:
+        direction = "up" if delta > 0 else "down"
+    pct = percent(abs(delta), prior) if prior else None
+    return YearChange(current, prior, delta, pct, direction)
