@@ -22,6 +22,7 @@ class Problem:
     column: int | None = None
     expected: str | None = None
     actual: str | None = None
+    related_lines: tuple[int, ...] = ()
 
     def format(self) -> str:
         where = self.file or "<input>"
@@ -34,6 +35,7 @@ class Problem:
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["severity"] = self.severity.value
+        data["related_lines"] = list(self.related_lines)
         return data
 
 

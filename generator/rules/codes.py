@@ -1,0 +1,66 @@
+"""Classification codes: each code exists in the year's registry, at the right level, with its name."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from generator.errors import Severity
+from generator.registry import CodeEntry, lineage
+from generator.rules import Context, Finding, Loc, rule
+
+E = Severity.ERROR
+
+
+def _coded(ctx: Context) -> Iterator[tuple[Loc, str, str, str, int]]:
+    """(loc, code, name, kind, expected length) of every coded line in the file."""
+    b = ctx.budget
+    for i, x in enumerate(b.expenditure):
+        yield ("expenditure", i, "code"), x.code, x.name, "function", 7
+    for view in ("basic_by_economic", "project_by_economic"):
+        for i, line in enumerate(getattr(b, view)):
+            yield (view, i, "code"), line.code, line.name, "economic", 5
+            for j, item in enumerate(line.items):
+                yield (view, i, "items", j, "code"), item.code, item.name, "economic", 7
+
+
+def _table(ctx: Context, kind: str) -> dict[str, CodeEntry]:
+    return ctx.registry.function if kind == "function" else ctx.registry.economic
+
+
+@rule("code-level", E, "科目层级不对",
+      "支出功能分类按“项”（7 位）填写；经济分类按“款”（5 位）填写，地方细化科目（7 位）写在款的 items 中，"
+      "且必须以所属款的编码开头。")
+def code_level(ctx: Context) -> Iterator[Finding]:
+    for loc, code, _name, kind, length in _coded(ctx):
+        if len(code) != length:
+            level = "项（7位）" if kind == "function" else ("款（5位）" if length == 5 else "细化科目（7位）")
+            yield Finding(loc, f"编码 {code} 应为{level}", expected=f"{length} 位", actual=code)
+    for view in ("basic_by_economic", "project_by_economic"):
+        for i, line in enumerate(getattr(ctx.budget, view)):
+            for j, item in enumerate(line.items):
+                if not item.code.startswith(line.code):
+                    yield Finding((view, i, "items", j, "code"), f"细化科目 {item.code} 不属于款 {line.code}",
+                                  expected=f"{line.code}xx", actual=item.code)
+
+
+@rule("unknown-code", E, "编码不在分类编码表中",
+      "每个科目编码及其上级（类、款）都必须在该年度的政府收支分类科目编码表中（generator/reference/）。")
+def unknown_code(ctx: Context) -> Iterator[Finding]:
+    for loc, code, _name, kind, _length in _coded(ctx):
+        table = _table(ctx, kind)
+        missing = [c for c in lineage(code) if c not in table]
+        if missing:
+            label = "支出功能分类" if kind == "function" else "经济分类"
+            which = "编码" if missing[-1] == code else "上级编码"
+            yield Finding(loc, f"{label}{which} {'、'.join(missing)} 不在 {ctx.registry.year} 年分类编码表中",
+                          actual=code)
+
+
+@rule("code-name-mismatch", E, "科目名称与编码表不符",
+      "科目名称必须与分类编码表中的名称（或登记的地方写法）一致。")
+def code_name(ctx: Context) -> Iterator[Finding]:
+    for loc, code, name, kind, _length in _coded(ctx):
+        entry = _table(ctx, kind).get(code)
+        if entry and not entry.accepts(name):
+            yield Finding(loc[:-1] + ("name",), f"编码 {code} 的名称应为“{entry.name}”，文件中是“{name}”",
+                          expected=entry.name, actual=name)
