@@ -114,6 +114,7 @@ class Change(Strict):
 
     prior: Money | None = Field(None, description="上年预算数；空表示不说明增减")
     reason: str | None = Field(None, description="增减变化的主要原因")
+    prior_adjustment: str | None = Field(None, description="上年数与上年文件不一致的原因（如科目调整）")
 
 
 class IncomeLine(Strict):
@@ -202,6 +203,7 @@ class ThreePublic(Strict):
     vehicle_purchase: AmountChange = Field(default_factory=AmountChange, description="公务用车购置费")
     vehicle_operation: AmountChange = Field(default_factory=AmountChange, description="公务用车运行维护费")
     reception: AmountChange = Field(default_factory=AmountChange, description="公务接待费")
+    reason: str | None = Field(None, description="“三公”经费合计增减的主要原因")
 
 
 class Indicator(Strict):
@@ -270,6 +272,15 @@ class Explanations(Strict):
     fiscal_reason: str | None = Field(None, description="财政拨款收支增减的主要原因（说明四）")
 
 
+class Erratum(Strict):
+    """A sentence of the published document that the data contradicts (for the 勘误 page)."""
+
+    section: Text = Field(description="情况说明的小节 key，如 general_budget_expenditure")
+    code: str | None = Field(None, description="该句对应的科目编码；整节总述句不填")
+    published: Text = Field(description="公开文本原文")
+    note: str | None = Field(None, description="补充说明")
+
+
 class Budget(Strict):
     """One department's budget for one year (one YAML file)."""
 
@@ -298,3 +309,4 @@ class Budget(Strict):
     performance_targets: list[PerformanceTarget] = Field(default_factory=list, description="项目支出绩效表")
     department_performance: DepartmentPerformance | None = Field(None, description="部门整体支出绩效目标")
     explanations: Explanations = Field(default_factory=Explanations, description="说明中的原因文字")
+    errata: list[Erratum] = Field(default_factory=list, description="已公开文本中与数据矛盾的句子（生成勘误页）")
