@@ -1,0 +1,103 @@
+"""Shared fixtures: the seed budget, textual edits of it, and ways to run the validator."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator.errors import Problem
+from generator.validate import Report, validate_paths
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "budgets" / "2023" / "63002.yaml"
+SEED_REL = "budgets/2023/63002.yaml"
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+@dataclass
+class CliResult:
+    code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+    def explain(self) -> str:
+        return f"exit {self.code}\n--- stdout\n{self.stdout}\n--- stderr\n{self.stderr}"
+
+    def json(self) -> dict[str, Any]:
+        return json.loads(self.stdout)  # type: ignore[no-any-return]
+
+
+def run_cli(*args: str | Path, cwd: Path = ROOT, timeout: float = 60) -> CliResult:
+    """``python -m generator ARGS`` in a subprocess, as an editor or CI would run it."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "generator", *map(str, args)],
+        cwd=cwd, capture_output=True, text=True, encoding="utf-8", timeout=timeout,
+    )
+    return CliResult(proc.returncode, proc.stdout, proc.stderr)
+
+
+def edit_line(text: str, line: int, old: str, new: str) -> str:
+    """Replace ``old`` by ``new`` on one (1-based) line, failing loudly if ``old`` is not there once."""
+    lines = text.split("\n")
+    assert lines[line - 1].count(old) == 1, f"line {line} does not contain {old!r} once: {lines[line - 1]!r}"
+    lines[line - 1] = lines[line - 1].replace(old, new)
+    return "\n".join(lines)
+
+
+def line_of(text: str, pattern: str) -> int:
+    """1-based number of the only line matching the regex ``pattern``."""
+    hits = [i for i, line in enumerate(text.split("\n"), 1) if re.search(pattern, line)]
+    assert len(hits) == 1, f"{pattern!r} matches lines {hits}"
+    return hits[0]
+
+
+def locations(report: Report) -> set[tuple[str, str, int | None]]:
+    return {(p.slug, p.file, p.line) for p in report.problems}
+
+
+def describe(problems: list[Problem]) -> str:
+    return "\n".join(p.format() for p in problems) or "(no problems)"
+
+
+@pytest.fixture(scope="session")
+def seed_text() -> str:
+    return SEED.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def write_budget(tmp_path: Path) -> Callable[..., Path]:
+    """Write budget text at ``tmp_path/<rel>`` (default the seed's own path) and return the path."""
+
+    def write(text: str | bytes, rel: str = SEED_REL) -> Path:
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
+        return path
+
+    return write
+
+
+@pytest.fixture
+def validate_text(tmp_path: Path, write_budget: Callable[..., Path]) -> Callable[..., Report]:
+    """Validate budget text in-process as ``budgets/2023/63002.yaml`` under a temporary root."""
+
+    def validate(text: str | bytes, rel: str = SEED_REL) -> Report:
+        write_budget(text, rel)
+        return validate_paths([tmp_path / "budgets"], root=tmp_path)
+
+    return validate
