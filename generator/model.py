@@ -212,7 +212,7 @@ class Indicator(Strict):
     name: Text = Field(description="三级指标")
     operator: Literal["等于", "大于等于", "小于等于", "大于", "小于", "定性"] = Field(description="指标性质")
     value: Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, (int, Decimal)) else v)] = Field(
-        description="指标值"
+        description="指标值", json_schema_extra={"type": ["string", "number"]}
     )
     unit: str = Field("", description="度量单位")
     weight: Money | None = Field(None, description="权重（%）")
