@@ -135,7 +135,7 @@ def validate_paths(
         try:
             doc = load(path, shown)
         except InputError as exc:
-            report.problems.append(exc.problem)
+            report.problems.append(exc.at(shown).problem)
             continue
         budget, problems = parse_budget(doc)
         report.problems += problems
