@@ -1,0 +1,153 @@
+"""Pages that span departments: the home page, one page per year, charts, the dataset index."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+import jinja2
+
+from generator import charts, derive, registry
+from generator.money import ZERO, convert, fmt, total, year_change
+from generator.validate import Loaded
+
+
+def _wan(item: Loaded, value: Decimal) -> Decimal:
+    """Cross-department figures are shown in 万元 whatever each file records."""
+    return convert(value, item.budget.unit, "万元")
+
+
+def year_rows(items: list[Loaded]) -> list[dict[str, Any]]:
+    rows = []
+    for item in items:
+        b = item.budget
+        t = derive.totals(b)
+        change = year_change(t.spending, t.prior_spending) if t.prior_spending is not None else None
+        rows.append({
+            "code": b.department.code,
+            "name": b.department.name,
+            "link": f"{b.department.code}/index.md",
+            "total": fmt(_wan(item, t.spending)),
+            "basic": fmt(_wan(item, t.basic)),
+            "project": fmt(_wan(item, t.project)),
+            "change": _change_text(item, change),
+        })
+    return rows
+
+
+def _change_text(item: Loaded, change: Any) -> str:
+    if change is None:
+        return "—"
+    delta = fmt(_wan(item, abs(change.delta)))
+    return {
+        "up": f"增加 {delta}（{change.pct}%）",
+        "down": f"减少 {delta}（{change.pct}%）",
+        "same": "持平",
+        "new": "新增",
+        "gone": f"减少 {delta}（100.00%）",
+        "none": "—",
+    }[change.direction]
+
+
+def rollup(items: list[Loaded]) -> dict[str, list[tuple[str, str, str]]]:
+    """District totals by function class and by economic class (general budget, basic + project)."""
+    func: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    econ: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    names: dict[str, str] = {}
+    for item in items:
+        b = item.budget
+        reg = registry.for_year(b.year)
+        for row in derive.function_tree(b, reg, [derive.line_total]):
+            if row.level == 0:
+                func[row.code] += _wan(item, row.values[0])
+                names[f"f{row.code}"] = row.name
+        codes = derive.economic_by_code([*b.basic_by_economic, *b.project_by_economic])
+        for code, amount in codes.items():
+            if len(code) == 3:
+                econ[code] += _wan(item, amount)
+                names[f"e{code}"] = reg.economic_name(code)
+    return {
+        "function": [(c, names[f"f{c}"], fmt(v)) for c, v in sorted(func.items())],
+        "economic": [(c, names[f"e{c}"], fmt(v)) for c, v in sorted(econ.items())],
+    }
+
+
+def department_charts(item: Loaded, loaded: list[Loaded]) -> str:
+    b = item.budget
+    reg = registry.for_year(b.year)
+    t = derive.totals(b)
+    unit = b.display_unit
+
+    def d(v: Decimal) -> Decimal:
+        return convert(v, b.unit, unit)
+
+    classes = [(r.name, d(r.values[0])) for r in derive.function_tree(b, reg, [derive.line_total]) if r.level == 0]
+    parts = [
+        charts.bars("c-func", "支出按功能分类（类）构成", classes, unit, "#table-expenditure-summary", "支出总表"),
+        charts.bars("c-bp", "基本支出与项目支出", [("基本支出", d(t.basic)), ("项目支出", d(t.project))], unit,
+                    "#table-expenditure-summary", "支出总表"),
+        charts.bars("c-pp", "基本支出中的人员经费与公用经费", [("人员经费", d(t.personnel)), ("公用经费", d(t.public))],
+                    unit, "#table-general-budget-basic", "一般公共预算基本支出表"),
+    ]
+    lines = sorted(b.expenditure, key=lambda x: derive.line_total(x), reverse=True)[:8]
+    cmp = [(x.name, d(p) if (p := derive.line_prior(x)) is not None else None, d(derive.line_total(x)))
+           for x in lines]
+    if any(p is not None for _, p, _ in cmp):
+        parts.append(charts.compare("c-yoy", "主要支出项目：本年与上年预算", cmp, unit,
+                                    "#table-general-budget-expenditure", "一般公共预算支出表"))
+    history = sorted((x for x in loaded if x.budget.department.code == b.department.code),
+                     key=lambda x: x.budget.year)
+    if len(history) > 1:
+        trend = [(f"{x.budget.year}年", convert(derive.totals(x.budget).spending, x.budget.unit, unit))
+                 for x in history]
+        parts.append(charts.bars("c-trend", "历年支出预算", trend, unit))
+    body = "\n\n".join(parts)
+    return f'<div class="budget-charts" markdown="0">\n\n{body}\n\n</div>'
+
+
+def index_pages(loaded: list[Loaded], env: jinja2.Environment) -> dict[str, bytes]:
+    by_year: dict[int, list[Loaded]] = defaultdict(list)
+    for item in loaded:
+        by_year[item.budget.year].append(item)
+    files: dict[str, bytes] = {}
+    years = sorted(by_year, reverse=True)
+    summaries = []
+    for year in years:
+        items = by_year[year]
+        spend = total(_wan(x, derive.totals(x.budget).spending) for x in items)
+        summaries.append({"year": year, "count": len(items), "total": fmt(spend)})
+        page = env.get_template("year.md.j2").render(
+            year=year, rows=year_rows(items), rollup=rollup(items) if len(items) > 1 else None,
+            total=fmt(spend))
+        files[f"{year}/index.md"] = page.encode()
+    files["index.md"] = env.get_template("home.md.j2").render(years=summaries).encode()
+    files["datasets.json"] = datasets(loaded)
+    return files
+
+
+def datasets(loaded: list[Loaded]) -> bytes:
+    entries = []
+    for item in loaded:
+        b = item.budget
+        base = f"{b.year}/{b.department.code}"
+        t = derive.totals(b)
+        entries.append({
+            "year": b.year,
+            "department_code": b.department.code,
+            "department_name": b.department.name,
+            "unit": "万元",
+            "total": fmt(_wan(item, t.spending)),
+            "page": f"{base}/",
+            "json": f"{base}/data/budget.json",
+            "tables": {key: {"csv": f"{base}/data/{key}.csv", "xlsx": f"{base}/data/{key}.xlsx"}
+                       for key in _table_keys(b)},
+        })
+    return (json.dumps({"datasets": entries}, ensure_ascii=False, indent=1) + "\n").encode()
+
+
+def _table_keys(b: Any) -> list[str]:
+    from generator import profiles
+
+    return [s.key for s in profiles.load(b.profile).tables]

@@ -1,0 +1,141 @@
+"""The site: render budgets/ to markdown, then build it with MkDocs Material (or preview it).
+
+The build goes to a temporary directory and is swapped in only when it succeeded, so a
+failed build never leaves a half-written site.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+import threading
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.errors import GeneratorError
+from generator.render import render_all, sync
+
+CONFIG = Path("mkdocs.yml")
+BUILD = Path("build")
+ASSETS = Path(str(resources.files("generator") / "assets"))
+
+
+class _EnvLoader(yaml.SafeLoader):
+    pass
+
+
+_EnvLoader.add_constructor("!ENV", lambda loader, node: None)
+
+
+def _config() -> dict[str, Any]:
+    if not CONFIG.is_file():
+        raise GeneratorError("找不到 mkdocs.yml：请在项目根目录运行")
+    return yaml.load(CONFIG.read_text(encoding="utf-8"), Loader=_EnvLoader) or {}
+
+
+def _repo_url() -> str:
+    import os
+
+    return os.environ.get("REPO_URL", "https://github.com/budget-disclosure/budget-disclosure")
+
+
+def source_base() -> str:
+    branch = (_config().get("extra") or {}).get("source_branch", "main")
+    return f"{_repo_url().rstrip('/')}/blob/{branch}"
+
+
+def site_files(budgets: Path) -> dict[str, bytes]:
+    files = render_all(budgets, source_base())
+    for asset in sorted(ASSETS.rglob("*")):
+        if asset.is_file():
+            files[f"assets/{asset.relative_to(ASSETS).as_posix()}"] = asset.read_bytes()
+    return files
+
+
+def nav(files: dict[str, bytes]) -> list[Any]:
+    years = sorted({rel.split("/")[0] for rel in files if rel.split("/")[0].isdigit()}, reverse=True)
+    items: list[Any] = [{"首页": "index.md"}]
+    items += [{f"{y}年": f"{y}/index.md"} for y in years]
+    guide = sorted(rel for rel in files if rel.startswith("guide/") and rel.endswith(".md"))
+    if guide:
+        first = ["guide/index.md"] if "guide/index.md" in guide else []
+        items.append({"编辑指南": first + [g for g in guide if g not in first]})
+    return items
+
+
+def write_build_config(files: dict[str, bytes], site_dir: Path) -> Path:
+    BUILD.mkdir(exist_ok=True)
+    config = {
+        "INHERIT": "../mkdocs.yml",
+        "docs_dir": "docs",
+        "theme": {"custom_dir": "../generator/theme"},
+        "site_dir": str(site_dir.resolve()),
+        "nav": nav(files),
+    }
+    path = BUILD / "mkdocs.yml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def render_sources(budgets: Path) -> dict[str, bytes]:
+    files = site_files(budgets)
+    sync(files, BUILD / "docs")
+    return files
+
+
+def build_site(budgets: Path, out: Path) -> None:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    files = render_sources(budgets)
+    out = out.resolve()
+    tmp = Path(tempfile.mkdtemp(prefix=".site-", dir=out.parent))
+    config_path = write_build_config(files, tmp)
+    logging.getLogger("mkdocs").setLevel(logging.WARNING)
+    try:
+        cfg = load_config(config_file=str(config_path), strict=True)
+        build(cfg)
+    except (MkDocsException, SystemExit) as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise GeneratorError(f"网站构建失败：{exc}") from None
+    if out.exists():
+        old = out.with_name(out.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        out.rename(old)
+        tmp.rename(out)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        tmp.rename(out)
+
+
+def serve(budgets: Path, addr: str) -> None:
+    """Preview with live reload; a saved YAML is re-rendered and MkDocs rebuilds the changed pages."""
+    from mkdocs.commands.serve import serve as mkdocs_serve
+    from watchdog.events import FileSystemEvent, FileSystemEventHandler
+    from watchdog.observers import Observer
+
+    files = render_sources(budgets)
+    config_path = write_build_config(files, BUILD / "preview-site")
+    lock = threading.Lock()
+
+    class Rerender(FileSystemEventHandler):
+        def on_any_event(self, event: FileSystemEvent) -> None:
+            if str(event.src_path).endswith(".yaml"):
+                with lock:
+                    try:
+                        render_sources(budgets)
+                    except GeneratorError as exc:
+                        logging.getLogger("generator").error("%s", exc)
+
+    observer = Observer()
+    observer.schedule(Rerender(), str(budgets), recursive=True)
+    observer.start()
+    try:
+        mkdocs_serve(config_file=str(config_path), livereload=True, dev_addr=addr)
+    finally:
+        observer.stop()
