@@ -1,0 +1,500 @@
+"""What a change to the budget files changes in the published figures: a pure comparison.
+
+Both sides are ``{path: raw bytes}`` (see ``gitio``). Budgets are parsed into models and
+matched by (department code, year), so a renamed file is the same budget, and a reformat
+or a reordered list changes nothing. The comparison has three layers:
+
+* leaves — every recorded value, keyed by a stable path in which list items are named by
+  their identity, not their position: ``("expenditure", "2080101", "general_budget",
+  "personnel")``, ``("basic_by_economic", "30102", "items", "3010202", "amount")``,
+  ``("projects", "水费", "general_budget")``, ``("three_public", "outbound", "reason")``,
+  ``("performance_targets", "工资支出", "indicators", "足额保障率", "weight")``. Items are named
+  by ``code`` if they have one, else ``name``; text list items (duties, units) by their text;
+  a repeated identity gets ``#2``, ``#3``.
+* derived figures — the headline totals of ``derive.totals`` and every money cell of tables
+  1–13 (``tables.build``), keyed by (table, row code or label, column).
+* narrative sentences — ``generator.narrative.all_sentences`` when that module exists.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from generator import derive, profiles, registry, rules, tables
+from generator.errors import InputError, Problem
+from generator.gitio import decode
+from generator.loader import Document, parse
+from generator.model import Budget
+from generator.money import ZERO, convert, percent
+from generator.validate import Loaded, check_budget, cross_file, parse_budget
+
+Key = tuple[str, ...]
+DeptKey = tuple[str, int]
+Value = Decimal | int | str
+NO_FIGURE_CHANGED = "没有数字变化"
+NARRATIVE = "情况说明"
+
+SECTION_LABELS = {
+    "income": "收入",
+    "carryover": "上年结转结余",
+    "year_end_balance": "年终结转结余",
+    "expenditure": "支出功能分类",
+    "basic_by_economic": "基本支出经济分类",
+    "project_by_economic": "项目支出经济分类",
+    "projects": "项目支出",
+    "three_public": "“三公”经费",
+    "operating_costs": "机关运行经费",
+    "procurement": "政府采购",
+    "assets": "国有资产",
+    "performance_targets": "项目绩效目标",
+    "department_performance": "部门整体绩效",
+    "explanations": "说明文字",
+    "overview": "部门概况",
+    "department": "部门",
+}
+FIELD_LABELS = {
+    "name": "名称",
+    "code": "编码",
+    "amount": "金额",
+    "items": "细化科目",
+    "indicators": "绩效指标",
+    "content": "内容",
+}
+SECTION_TABLES = {
+    "income": ("income_expenditure_summary", "income_summary"),
+    "carryover": ("income_expenditure_summary", "income_summary"),
+    "year_end_balance": ("income_expenditure_summary",),
+    "basic_by_economic": ("general_budget_basic",),
+    "project_by_economic": ("general_budget_project",),
+    "three_public": ("three_public",),
+    "projects": ("projects",),
+    "performance_targets": ("project_performance",),
+    "department_performance": ("department_performance",),
+}
+FUND_TABLES = {
+    "general_budget": "general_budget_expenditure",
+    "gov_fund": "gov_fund",
+    "state_capital": "state_capital",
+}
+TOTAL_LABELS = {
+    "spending": "本年支出合计",
+    "basic": "基本支出",
+    "personnel": "人员经费",
+    "public": "公用经费",
+    "project": "项目支出",
+    "income_total": "本年收入合计",
+    "carryover_total": "上年结转结余",
+    "year_end_total": "年终结转结余",
+    "prior_spending": "上年支出合计",
+}
+FUND_LABELS = {
+    "general_budget": "一般公共预算",
+    "gov_fund": "政府性基金预算",
+    "state_capital": "国有资本经营预算",
+    "special_account": "财政专户管理资金",
+    "unit_funds": "单位资金",
+}
+PAIR_TABLES = ("income_expenditure_summary", "fiscal_summary")
+_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)")
+
+
+def is_number(value: object) -> bool:
+    return isinstance(value, (Decimal, int)) and not isinstance(value, bool)
+
+
+# ---------------------------------------------------------------- loading one side
+
+
+@dataclass
+class Parsed:
+    path: str
+    document: Document
+    budget: Budget
+
+    @property
+    def key(self) -> DeptKey:
+        return (self.budget.department.code, self.budget.year)
+
+
+@dataclass
+class Side:
+    budgets: dict[DeptKey, Parsed] = field(default_factory=dict)
+    parsed: list[Parsed] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # files that could not be read into the model
+
+
+def load_side(files: dict[str, bytes]) -> Side:
+    side = Side()
+    for path, raw in sorted(files.items()):
+        try:
+            doc = parse(decode(raw, path), path)
+        except InputError as exc:
+            side.problems.append(exc.problem)
+            continue
+        budget, problems = parse_budget(doc)
+        side.problems += problems
+        if budget is not None:
+            item = Parsed(path, doc, budget)
+            side.parsed.append(item)
+            side.budgets.setdefault(item.key, item)
+    return side
+
+
+def validate_side(side: Side) -> list[Problem]:
+    """The same problems ``validate`` reports for these files."""
+    problems = list(side.problems)
+    for item in side.parsed:
+        problems += check_budget(item.document, item.budget)
+    problems += cross_file([Loaded(Path(p.path), p.document, p.budget) for p in side.parsed])
+    return rules.sort_problems(problems)
+
+
+# ---------------------------------------------------------------- leaves
+
+
+@dataclass(frozen=True)
+class Leaf:
+    key: Key
+    value: Value
+    loc: tuple[str | int, ...]  # model path, for the YAML line
+    code: str
+    name: str
+    label: str
+    tables: tuple[str, ...]
+
+
+def _label(model: type[BaseModel], name: str) -> str:
+    info = model.model_fields[name]
+    text = info.description or FIELD_LABELS.get(name, name)
+    return re.split(r"[，；（]", text)[0] if not text.startswith("（") else text
+
+
+def _identity(item: object) -> tuple[str, str]:
+    """(attribute, value) that names a list item: its code, else its name, else the item itself."""
+    for attr in ("code", "name"):
+        value = getattr(item, attr, None)
+        if isinstance(value, str):
+            return attr, value
+    return "", str(item)
+
+
+def leaf_tables(key: Key) -> tuple[str, ...]:
+    top, last = key[0], key[-1]
+    if last in ("prior", "reason") or top in (
+        "overview",
+        "explanations",
+        "operating_costs",
+        "procurement",
+        "assets",
+    ):
+        return (NARRATIVE,)
+    if top == "expenditure":
+        fund = key[2] if len(key) > 3 else ""
+        return ("expenditure_summary", *((FUND_TABLES[fund],) if fund in FUND_TABLES else ()))
+    if top == "department_performance" and key[1] != "indicators":
+        return (NARRATIVE,)
+    return SECTION_TABLES.get(top, ())
+
+
+def leaves(budget: Budget) -> dict[Key, Leaf]:
+    out: dict[Key, Leaf] = {}
+    _walk(budget, (), (), ("", ""), [], "", out)
+    return out
+
+
+def _walk(
+    model: BaseModel,
+    key: Key,
+    loc: tuple[str | int, ...],
+    ctx: tuple[str, str],
+    labels: list[str],
+    identity: str,
+    out: dict[Key, Leaf],
+) -> None:
+    """Record every leaf below ``model``; ``ctx`` is the (code, name) of the nearest list item."""
+    for fname in type(model).model_fields:
+        value = getattr(model, fname)
+        if value is None or fname == identity:
+            continue  # the item's identity is already in its key
+        label = SECTION_LABELS.get(fname) if not key else None
+        k, at, parts = (*key, fname), (*loc, fname), [*labels, label or _label(type(model), fname)]
+        if isinstance(value, BaseModel):
+            _walk(value, k, at, ctx, parts, "", out)
+        elif isinstance(value, list):
+            seen: Counter[str] = Counter()
+            for i, item in enumerate(value):
+                attr, ident = _identity(item)
+                seen[ident] += 1
+                ident += f"#{seen[ident]}" if seen[ident] > 1 else ""
+                if isinstance(item, BaseModel):
+                    _walk(item, (*k, ident), (*at, i), _item_context(item, ctx), [parts[0]], attr, out)
+                else:
+                    _add(out, Leaf((*k, ident), item, (*at, i), *ctx, " › ".join(parts), ()))
+        else:
+            _add(out, Leaf(k, value, at, *ctx, " › ".join(parts), ()))
+
+
+def _item_context(item: BaseModel, ctx: tuple[str, str]) -> tuple[str, str]:
+    code, name = getattr(item, "code", None), getattr(item, "name", "")
+    if isinstance(code, str):
+        return code, name
+    return ctx[0], f"{ctx[1]} / {name}" if ctx[1] and name else name or ctx[1]
+
+
+def _add(out: dict[Key, Leaf], leaf: Leaf) -> None:
+    out[leaf.key] = Leaf(
+        leaf.key, leaf.value, leaf.loc, leaf.code, leaf.name, leaf.label, leaf_tables(leaf.key)
+    )
+
+
+# ---------------------------------------------------------------- derived figures
+
+
+@dataclass(frozen=True)
+class Figure:
+    table: str  # a table key, or "totals" for the headline figures
+    row: str
+    column: str
+    value: Decimal
+
+
+def figures(budget: Budget) -> dict[tuple[str, str, str], Figure]:
+    reg = registry.for_year(budget.year)
+    out: dict[tuple[str, str, str], Figure] = {}
+
+    def put(table: str, row: str, column: str, value: Decimal) -> None:
+        out.setdefault((table, row, column), Figure(table, row, column, value))
+
+    t = derive.totals(budget)
+    money = lambda v: convert(v, budget.unit, budget.display_unit)  # noqa: E731
+    for attr, label in TOTAL_LABELS.items():
+        value = getattr(t, attr)
+        if value is not None:
+            put("totals", label, "", money(value))
+    for fund, value in t.by_fund.items():
+        put("totals", f"{FUND_LABELS[fund]}支出", "", money(value))
+    for key, table in tables.build(budget, reg).items():
+        for row in table.rows:
+            for row_label, column, value in _cells(key, table, row):
+                put(key, row_label, column, value)
+    return out
+
+
+def _cells(key: str, table: tables.Table, row: tables.Row) -> Iterator[tuple[str, str, Decimal]]:
+    cells = row.cells
+    if key in PAIR_TABLES:
+        for side, (label, value) in (("收入", cells[0:2]), ("支出", cells[2:4])):
+            if isinstance(value, Decimal) and isinstance(label, str):
+                yield f"{side}：{_NUMBERING.sub('', label)}", "预算数", value
+        return
+    if key in ("projects", "project_performance"):
+        label = str(cells[1] or cells[2])
+    else:
+        label = " ".join(str(c) for c in cells[:2] if c)
+    for column, cell in zip(table.columns, cells, strict=False):
+        if column.kind == "money" and isinstance(cell, Decimal):
+            yield label, column.label, cell
+
+
+# ---------------------------------------------------------------- comparing
+
+
+@dataclass(frozen=True)
+class Delta:
+    old: Value | None
+    new: Value | None
+
+    @property
+    def numeric(self) -> bool:
+        return is_number(self.old) or is_number(self.new)
+
+    @property
+    def delta(self) -> Decimal | None:
+        if not self.numeric:
+            return None
+        return Decimal(self.new or 0) - Decimal(self.old or 0)  # type: ignore[arg-type]
+
+    @property
+    def pct(self) -> Decimal | None:
+        if not self.numeric or not self.old:
+            return None
+        return percent(self.delta or ZERO, Decimal(self.old))  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class LeafChange(Delta):
+    leaf: Leaf
+    line: int
+
+
+@dataclass(frozen=True)
+class FigureChange(Delta):
+    figure: Figure
+
+
+@dataclass(frozen=True)
+class SentenceChange:
+    section: str
+    old: str | None
+    new: str | None
+
+
+@dataclass
+class DepartmentDiff:
+    key: DeptKey
+    name: str
+    path: str
+    old_path: str
+    unit: str
+    display_unit: str
+    profile: str
+    leaves: list[LeafChange] = field(default_factory=list)
+    figures: list[FigureChange] = field(default_factory=list)
+    sentences: list[SentenceChange] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def figure_changes(self) -> list[LeafChange]:
+        return [c for c in self.leaves if c.numeric]
+
+    @property
+    def text_changes(self) -> list[LeafChange]:
+        return [c for c in self.leaves if not c.numeric]
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.leaves or self.figures or self.sentences or self.old_path != self.path)
+
+
+@dataclass(frozen=True)
+class Entry:
+    key: DeptKey
+    name: str
+    path: str
+
+
+@dataclass
+class DiffReport:
+    base: str
+    head: str
+    added: list[Entry] = field(default_factory=list)
+    removed: list[Entry] = field(default_factory=list)
+    departments: list[DepartmentDiff] = field(default_factory=list)
+    base_problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # validation of HEAD
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def figures_changed(self) -> bool:
+        return bool(
+            self.added or self.removed or any(d.figure_changes or d.figures for d in self.departments)
+        )
+
+
+def _same(old: Value | None, new: Value | None) -> bool:
+    if is_number(old) or is_number(new):
+        return Decimal(old or 0) == Decimal(new or 0)  # type: ignore[arg-type]
+    return old == new
+
+
+def compare_leaves(old: Parsed, new: Parsed) -> list[LeafChange]:
+    a, b = leaves(old.budget), leaves(new.budget)
+    out = []
+    for key in [*b, *(k for k in a if k not in b)]:
+        x, y = a.get(key), b.get(key)
+        if _same(x.value if x else None, y.value if y else None):
+            continue
+        leaf = y or x
+        line = (new.document if y else old.document).mark(leaf.loc).line  # type: ignore[union-attr]
+        out.append(LeafChange(x.value if x else None, y.value if y else None, leaf, line))  # type: ignore[arg-type]
+    return out
+
+
+def compare_figures(old: Budget, new: Budget) -> list[FigureChange]:
+    a, b = figures(old), figures(new)
+    keys = [*b, *(k for k in a if k not in b)]
+    return [
+        FigureChange(a[k].value if k in a else None, b[k].value if k in b else None, (b.get(k) or a[k]))
+        for k in keys
+        if not _same(a[k].value if k in a else None, b[k].value if k in b else None)
+    ]
+
+
+def sentences(budget: Budget) -> list[tuple[str, str]]:
+    """Narrative sentences of a budget; raises ``LookupError`` when they cannot be produced."""
+    try:
+        from generator import narrative  # type: ignore[attr-defined]
+    except ImportError as exc:
+        raise LookupError("generator.narrative 尚未提供") from exc
+    all_sentences: Any = getattr(narrative, "all_sentences", None)
+    if all_sentences is None:
+        raise LookupError("generator.narrative 没有 all_sentences")
+    try:
+        profile = profiles.load(budget.profile)
+        return list(all_sentences(budget, registry.for_year(budget.year), profile))
+    except Exception as exc:  # a module still being written must not break the review comment
+        raise LookupError(f"{type(exc).__name__}: {exc}") from exc
+
+
+def compare_sentences(old: Budget, new: Budget) -> list[SentenceChange]:
+    a, b = sentences(old), sentences(new)
+    sections = list(dict.fromkeys([s for s, _ in a] + [s for s, _ in b]))
+    out = []
+    for section in sections:
+        olds = [t for s, t in a if s == section]
+        news = [t for s, t in b if s == section]
+        gone = list((Counter(olds) - Counter(news)).elements())
+        came = list((Counter(news) - Counter(olds)).elements())
+        olds = [t for t in olds if t in gone]
+        news = [t for t in news if t in came]
+        for i in range(max(len(olds), len(news))):
+            out.append(
+                SentenceChange(
+                    section, olds[i] if i < len(olds) else None, news[i] if i < len(news) else None
+                )
+            )
+    return out
+
+
+def compare(
+    base: dict[str, bytes], head: dict[str, bytes], base_label: str = "BASE", head_label: str = "HEAD"
+) -> DiffReport:
+    old, new = load_side(base), load_side(head)
+    report = DiffReport(base_label, head_label, base_problems=old.problems, problems=validate_side(new))
+    for key in sorted(new.budgets.keys() - old.budgets.keys()):
+        p = new.budgets[key]
+        report.added.append(Entry(key, p.budget.department.name, p.path))
+    for key in sorted(old.budgets.keys() - new.budgets.keys()):
+        p = old.budgets[key]
+        report.removed.append(Entry(key, p.budget.department.name, p.path))
+    narrative_note = ""
+    for key in sorted(old.budgets.keys() & new.budgets.keys()):
+        a, b = old.budgets[key], new.budgets[key]
+        dept = DepartmentDiff(
+            key,
+            b.budget.department.name,
+            b.path,
+            a.path,
+            b.budget.unit,
+            b.budget.display_unit,
+            b.budget.profile,
+            compare_leaves(a, b),
+            compare_figures(a.budget, b.budget),
+        )
+        try:
+            dept.sentences = compare_sentences(a.budget, b.budget)
+        except LookupError as exc:
+            narrative_note = f"未比较情况说明文字（{exc}）"
+        if dept.changed:
+            report.departments.append(dept)
+    if narrative_note:
+        report.notes.append(narrative_note)
+    return report
