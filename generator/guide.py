@@ -18,6 +18,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from generator import rules
+from generator.errors import Severity
 from generator.model import Budget
 from generator.schema import schema_json
 
@@ -38,6 +39,20 @@ FILE_RULES: dict[str, tuple[str, str, str]] = {
     ),
     "missing-file": ("error", "文件不存在", "命令行指定的文件不存在（检查路径拼写）。"),
 }
+
+
+
+def cross_file_rules() -> dict[str, tuple[str, str, str]]:
+    """FILE_RULES plus the multi-year check, which documents itself in generator.continuity."""
+    from generator import continuity
+
+    out = dict(FILE_RULES)
+    slug = getattr(continuity, "SLUG", None)
+    if slug:
+        severity = getattr(continuity, "SEVERITY", Severity.ERROR)
+        out[slug] = (severity.value, continuity.TITLE, continuity.EXPLANATION)  # type: ignore[attr-defined]
+    return out
+
 
 # Identities that hold because totals are computed, never typed: no rule is needed for them.
 IDENTITIES: tuple[tuple[str, str], ...] = (
@@ -268,8 +283,8 @@ def rules_page() -> str:
         out.append(f"\n## {MODULE_TITLES.get(module, '其他规则')}\n")
         for r in members:
             out.append(_rule_block(r.slug, r.severity.value, r.title, r.explanation))
-    out.append("\n## 跨文件检查\n\n一次校验多个文件时，还检查文件之间的关系。\n")
-    for slug, (severity, title, explanation) in FILE_RULES.items():
+    out.append("\n## 跨文件检查\n\n一次校验多个文件时，还检查文件之间的关系（包括同一部门相邻两年的文件）。\n")
+    for slug, (severity, title, explanation) in cross_file_rules().items():
         out.append(_rule_block(slug, severity, title, explanation))
     out.append("\n## 由构造保证、无需校验的关系\n\n预算文件只记录明细（叶子），下列合计都由程序计算，"
                "文件里根本没有可以填错的地方，所以没有对应的规则：\n\n| 关系 | 说明 |\n| --- | --- |\n")
