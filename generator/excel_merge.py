@@ -1,0 +1,99 @@
+"""Exported workbooks: text from the ``_canonical`` sheet, figures from the standard sheets.
+
+Lines are matched by code (function 项, economic 款) or by name (projects). A line the
+sheets no longer show keeps its text and prior-year figure with this year's amounts at
+zero; a line only the sheets show is added. Where a sheet cannot tell two leaves apart
+(personnel vs public in the fund tables, 财政专户 vs 单位资金) the canonical split is kept
+when its sums still agree with the sheet.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from generator.derive import PROJECT_FUND_FIELDS
+from generator.errors import Severity
+from generator.excel_leaves import INCOME_KEYS, THREE_PUBLIC
+from generator.model import FUNDS, Budget
+from generator.money import ZERO, total
+
+if TYPE_CHECKING:
+    from generator.excel_import import Workbook
+
+W = Severity.WARNING
+
+def _zero_fund(block: dict[str, Any] | None) -> dict[str, Any] | None:
+    return None if block is None else {**block, "personnel": ZERO, "public": ZERO, "project": ZERO}
+
+
+def _merge_function(c: dict[str, Any], s: dict[str, Any] | None) -> dict[str, Any]:
+    out = dict(c)
+    s = s or {}
+    out["name"] = s.get("name", c["name"])
+    for k in ("operating", "to_superior", "to_subsidiary"):
+        out[k] = s.get(k, ZERO)
+    for fund in FUNDS:
+        out[fund] = _zero_fund(c[fund])
+    g = s.get("general_budget")
+    if g:
+        out["general_budget"] = {**(c["general_budget"] or {}), **g}
+    for fund in ("gov_fund", "state_capital"):
+        if f := s.get(fund):
+            block = dict(c[fund] or {})
+            if not block or block["personnel"] + block["public"] != f["public"]:
+                block.update(personnel=ZERO, public=f["public"])
+            else:
+                block.update(personnel=c[fund]["personnel"], public=c[fund]["public"])
+            out[fund] = {**block, "project": f["project"]}
+    rest = s.get("unit_funds") or {"public": ZERO, "project": ZERO}
+    own = [c[f] for f in ("special_account", "unit_funds") if c[f]]
+    if rest["public"] or rest["project"] or own:
+        same = (total(b["personnel"] + b["public"] for b in own) == rest["public"]
+                and total(b["project"] for b in own) == rest["project"])
+        if same:
+            out["special_account"], out["unit_funds"] = c["special_account"], c["unit_funds"]
+        else:
+            out["unit_funds"] = {**(c["unit_funds"] or {}), "personnel": ZERO, **rest}
+    return out
+
+
+def _merge_economic(c: dict[str, Any], s: dict[str, Any] | None) -> dict[str, Any]:
+    if s is None:
+        return {**c, "amount": ZERO, "items": []}
+    return {**c, "name": s["name"], "items": s.get("items", []), "amount": s.get("amount")}
+
+
+def _merge_list(c_lines: list[dict[str, Any]], s_lines: list[dict[str, Any]], key: str, fn: Any) -> list[Any]:
+    by_key = {x[key]: x for x in s_lines}
+    out = [fn(c, by_key.pop(c[key], None)) for c in c_lines]
+    return out + list(by_key.values())
+
+
+def merge_canonical(book: Workbook, s: dict[str, Any], canon: Budget) -> dict[str, Any]:
+    """The canonical file's text with the standard sheets' figures (lines matched by code or project name)."""
+    c = canon.model_dump()
+    if canon.unit != book.unit or canon.display_unit != book.unit:
+        book.problem("xlsx-canonical-unit", W, f"文件以 {canon.unit} 记录而报表以 {book.unit} 显示：数字取自 _canonical 页，"
+                                               "报表页只作核对")
+        return c
+    for k in INCOME_KEYS:
+        got = s["income"].get(k)
+        if c["income"][k] is not None:
+            c["income"][k]["amount"] = got["amount"] if got else ZERO
+        elif got:
+            c["income"][k] = got
+    c["carryover"], c["year_end_balance"] = s["carryover"], s["year_end_balance"]
+    c["expenditure"] = _merge_list(c["expenditure"], s["expenditure"], "code", _merge_function)
+    for view in ("basic_by_economic", "project_by_economic"):
+        c[view] = _merge_list(c[view], s[view], "code", _merge_economic)
+    canon_projects = {p["name"]: p for p in c["projects"]}
+    dept = canon.department.name
+    projects = []
+    for p in s["projects"]:
+        old = canon_projects.get(p["name"], {})
+        unit = p.get("unit") or (old.get("unit") if old.get("unit") in (None, dept) else None)
+        projects.append({**old, **{f: ZERO for f in PROJECT_FUND_FIELDS}, **p, "unit": unit})
+    c["projects"] = projects
+    for k in THREE_PUBLIC:
+        c["three_public"][k]["amount"] = s["three_public"][k]["amount"]
+    return c
