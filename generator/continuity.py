@@ -1,14 +1,134 @@
-"""Multi-year checks between a department's consecutive budget files (filled in by the continuity work)."""
+"""Multi-year checks between a department's consecutive budget files, and its multi-year trend.
+
+When budgets/Y−1/<code>.yaml and budgets/Y/<code>.yaml both exist, every prior-year figure
+recorded in year Y (``prior``) must equal the figure year Y−1 recorded for the same line:
+function 项 per fund (personnel + public + project), economic 款 (basic and project views),
+each 三公 category, 机关运行经费, and the staff counts. A line whose prior legitimately
+differs (科目调整, a mid-year adjustment) says why in ``prior_adjustment``.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
-from generator.errors import Problem
+from generator import derive
+from generator.errors import Problem, Severity
+from generator.loader import Document
+from generator.model import FUNDS, Budget
+from generator.money import ZERO, convert
 
 if TYPE_CHECKING:
     from generator.validate import Loaded
 
+SLUG = "prior-year-mismatch"
+TITLE = "上年数与上年预算文件不一致"
+EXPLANATION = ("同一部门相邻两年都有预算文件时，本年文件中各行的上年数（prior）必须等于上年文件中同一行的本年数"
+               "（功能分类按资金来源、经济分类款、“三公”经费各项、机关运行经费、人员数）；"
+               "确因科目调整等原因不同时，在该行填写 prior_adjustment 说明原因。")
+THREE_PUBLIC = {"outbound": "因公出国（境）费", "vehicle_purchase": "公务用车购置费",
+                "vehicle_operation": "公务用车运行维护费", "reception": "公务接待费"}
+
+Loc = tuple[str | int, ...]
+# (loc of the line in year Y, label, prior recorded in Y, loc in Y−1, amount in Y−1, prior_adjustment)
+Pair = tuple[Loc, str, Decimal | None, Loc | None, Decimal, str | None]
+
+
+def _by_code(lines: Iterable[Any]) -> dict[str, tuple[int, Any]]:
+    return {line.code: (i, line) for i, line in enumerate(lines)}
+
+
+def _pairs(cur: Budget, last: Budget) -> Iterator[Pair]:
+    """Each prior-year figure of ``cur`` with last year's figure for the same line (in ``last``'s unit)."""
+    last_lines = _by_code(last.expenditure)
+    for i, line in enumerate(cur.expenditure):
+        j, before = last_lines.get(line.code, (None, None))
+        for fund in FUNDS:
+            block = derive.fund_block(line, fund)
+            if block is None or block.prior is None:
+                continue
+            amount = derive.line_fund_total(before, fund) if before is not None else ZERO
+            where = ("expenditure", j, fund) if before is not None and derive.fund_block(before, fund) else (
+                ("expenditure", j) if j is not None else None)
+            yield (("expenditure", i, fund, "prior"), f"{line.code} {line.name}", block.prior, where, amount,
+                   block.prior_adjustment)
+    for view in ("basic_by_economic", "project_by_economic"):
+        last_lines = _by_code(getattr(last, view))
+        for i, eline in enumerate(getattr(cur, view)):
+            if eline.prior is None:
+                continue
+            j, before = last_lines.get(eline.code, (None, None))
+            amount = derive.economic_amount(before) if before is not None else ZERO
+            yield ((view, i, "prior"), f"经济分类 {eline.code} {eline.name}", eline.prior,
+                   (view, j) if j is not None else None, amount, eline.prior_adjustment)
+    for key, label in THREE_PUBLIC.items():
+        item = getattr(cur.three_public, key)
+        if item.prior is not None:
+            yield (("three_public", key, "prior"), f"“三公”经费{label}", item.prior, ("three_public", key),
+                   getattr(last.three_public, key).amount, item.prior_adjustment)
+    oc = cur.operating_costs
+    if oc.prior is not None:
+        yield (("operating_costs", "prior"), "机关运行经费", oc.prior, ("operating_costs",),
+               last.operating_costs.amount, oc.prior_adjustment)
+
+
+def _staff(cur: Loaded, last: Loaded) -> Iterator[Problem]:
+    for group, label in (("in_service", "在职人员"), ("retired", "离退休人员")):
+        now = getattr(cur.budget.overview.staff, group)
+        before = getattr(last.budget.overview.staff, group)
+        if now.prior is not None and now.prior != before.current:
+            mark = cur.document.mark(("overview", "staff", group, "prior"))
+            then = last.document.mark(("overview", "staff", group, "current"))
+            yield Problem(SLUG, Severity.ERROR,
+                          f"{label}上年数 {now.prior} 人，与 {last.document.path} 第 {then.line} 行的 "
+                          f"{last.budget.year} 年实有 {before.current} 人不一致",
+                          cur.document.path, mark.line, mark.column, str(before.current), str(now.prior))
+
+
+def compare_years(cur: Loaded, last: Loaded) -> list[Problem]:
+    """Year Y's prior-year figures against year Y−1's file (``last``), one problem per line that differs."""
+    b, doc, ldoc = cur.budget, cur.document, last.document
+    problems: list[Problem] = []
+    for loc, label, prior, last_loc, amount, adjustment in _pairs(b, last.budget):
+        expected = convert(amount, last.budget.unit, b.unit)
+        if prior == expected or (adjustment and adjustment.strip()):
+            continue
+        mark = doc.mark(loc)
+        if last_loc is not None:
+            then = f"与 {ldoc.path} 第 {_line(ldoc, last_loc)} 行的 {last.budget.year} 年预算数 {expected}{b.unit} 不一致"
+        else:
+            then = f"而 {ldoc.path} 中没有这一行（{last.budget.year} 年预算数按 0 计）"
+        problems.append(Problem(
+            SLUG, Severity.ERROR,
+            f"{label} 的上年数 {prior}{b.unit}，{then}；如因科目调整等原因确实不同，请填写 prior_adjustment",
+            doc.path, mark.line, mark.column, str(expected), str(prior)))
+    problems += _staff(cur, last)
+    return problems
+
+
+def _line(doc: Document, loc: Loc) -> int:
+    return doc.mark(loc).line
+
 
 def check_continuity(budgets: list[Loaded]) -> list[Problem]:
-    return []
+    by_year: dict[tuple[str, int], Loaded] = {}
+    for item in budgets:
+        by_year.setdefault((item.budget.department.code, item.budget.year), item)
+    problems: list[Problem] = []
+    for (code, year), item in sorted(by_year.items()):
+        last = by_year.get((code, year - 1))
+        if last is not None:
+            problems += compare_years(item, last)
+    return problems
+
+
+def trend(budgets: Iterable[Budget]) -> list[dict[str, Any]]:
+    """One department's headline figures per year, oldest first: exact, in 万元 (the site rounds)."""
+    out = []
+    for b in sorted(budgets, key=lambda x: x.year):
+        t = derive.totals(b)
+        figures = {"total": t.spending, "basic": t.basic, "project": t.project, "personnel": t.personnel,
+                   "public": t.public}
+        out.append({"year": b.year, **{k: convert(v, b.unit, "万元") for k, v in figures.items()}, "unit": "万元"})
+    return out

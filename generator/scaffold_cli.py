@@ -1,0 +1,41 @@
+"""``new``: scaffold next year's budget file from last year's (the command-line edge of scaffold)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from generator.errors import InputError
+
+DEFAULT_BUDGETS = Path("budgets")
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("new", help="由上年预算文件生成新年度草稿（上年数自动填入）")
+    p.add_argument("--from", dest="source", type=Path, required=True, help="上年的预算 YAML")
+    p.add_argument("--year", type=int, required=True, help="新的预算年度")
+    p.add_argument("--out", type=Path, default=None, help="输出文件，默认 budgets/<年度>/<部门代码>.yaml")
+    p.add_argument("--force", action="store_true", help="覆盖已存在的文件")
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from generator.loader import parse
+    from generator.scaffold import default_path, scaffold_text
+
+    if not args.source.is_file():
+        raise InputError("missing-file", "文件不存在", file=str(args.source))
+    text = scaffold_text(args.source, args.year)
+    out = args.out
+    if out is None:
+        code = str(parse(text).data["department"]["code"])
+        out = default_path(DEFAULT_BUDGETS, args.year, code)
+    if out.exists() and not args.force:
+        print(f"{out}: error [file-exists] 文件已存在；确认覆盖请加 --force")
+        return 1
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    print(f"已生成 {args.year} 年草稿：{out}（上年数已填入；本年数为 0 并标注“待填写”，原因待补写）")
+    return 0
+
+
+COMMANDS = {"new": cmd_new}

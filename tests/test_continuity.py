@@ -1,0 +1,110 @@
+"""Multi-year checks: year Y's prior-year figures against year Y−1's file, and the trend series."""
+
+from __future__ import annotations
+
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from generator.continuity import trend
+from generator.loader import load
+from generator.scaffold import scaffold_text
+from generator.validate import parse_budget, validate_paths
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "budgets" / "2023" / "63002.yaml"
+
+
+@pytest.fixture
+def tree(tmp_path):
+    """budgets/2023 (the seed) and budgets/2024 (its scaffold) in a temporary directory."""
+    (tmp_path / "2023").mkdir()
+    (tmp_path / "2024").mkdir()
+    shutil.copy(SEED, tmp_path / "2023" / "63002.yaml")
+    path = tmp_path / "2024" / "63002.yaml"
+    path.write_text(scaffold_text(SEED, 2024), encoding="utf-8")
+    return tmp_path, path
+
+
+def _edit(path: Path, old: str, new: str, nth: int = 1) -> int:
+    """Replace the nth occurrence of ``old``; return its 1-based line number."""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    seen = 0
+    for i, line in enumerate(lines):
+        if old in line:
+            seen += 1
+            if seen == nth:
+                lines[i] = line.replace(old, new)
+                path.write_text("".join(lines), encoding="utf-8")
+                return i + 1
+    raise AssertionError(old)
+
+
+def _mismatches(root: Path) -> list[tuple[str, str, int | None]]:
+    report = validate_paths([root], root=root)
+    return [(p.slug, p.file, p.line) for p in report.problems if p.slug == "prior-year-mismatch"]
+
+
+def test_consecutive_years_agree(tree):
+    root, _ = tree
+    assert _mismatches(root) == []
+
+
+def test_function_prior_that_differs_points_at_year_y_and_names_year_y_minus_1(tree):
+    root, path = tree
+    line = _edit(path, "prior: 170.43", "prior: 170.00")
+    report = validate_paths([root], root=root)
+    found = [p for p in report.problems if p.slug == "prior-year-mismatch"]
+    assert [(p.file, p.line, p.severity.value) for p in found] == [(str(Path("2024") / "63002.yaml"), line, "error")]
+    assert str(Path("2023") / "63002.yaml") in found[0].message and "170.43" in found[0].message
+    assert (found[0].expected, found[0].actual) == ("170.43", "170.00")
+
+
+def test_prior_adjustment_explains_the_difference(tree):
+    root, path = tree
+    _edit(path, "prior: 170.43", "prior: 170.00\n      prior_adjustment: 2023 年中追加预算后调整")
+    assert _mismatches(root) == []
+
+
+def test_economic_three_public_operating_and_staff_priors_are_checked(tree):
+    root, path = tree
+    lines = {
+        _edit(path, "prior: 81.76", "prior: 81.00"),  # basic 30102
+        _edit(path, "prior: 10.56", "prior: 10.00"),  # project 30207
+        _edit(path, "prior: 31.32", "prior: 30.00"),  # operating costs
+        _edit(path, "prior: 13", "prior: 12"),  # in-service staff
+    }
+    assert {line for _, _, line in _mismatches(root)} == lines
+
+
+def test_line_absent_last_year_counts_as_zero(tree):
+    root, path = tree
+    line = _edit(path, "  - code: \"30309\"", "  - code: \"30399\"\n    name: 其他对个人和家庭的补助\n    amount: 0\n"
+                 "    prior: 1.00\n  - code: \"30309\"")
+    assert [line_no for _, _, line_no in _mismatches(root)] == [line + 3]  # the new line's prior
+    report = validate_paths([root], root=root)
+    assert "没有这一行" in next(p.message for p in report.problems if p.slug == "prior-year-mismatch")
+
+
+def test_non_consecutive_years_are_not_compared(tmp_path):
+    (tmp_path / "2023").mkdir()
+    (tmp_path / "2025").mkdir()
+    shutil.copy(SEED, tmp_path / "2023" / "63002.yaml")
+    path = tmp_path / "2025" / "63002.yaml"
+    path.write_text(scaffold_text(SEED, 2025), encoding="utf-8")
+    _edit(path, "prior: 170.43", "prior: 1.00")
+    assert _mismatches(tmp_path) == []
+
+
+def test_trend_of_the_seed_uses_published_totals():
+    seed, _ = parse_budget(load(SEED))
+    draft, _ = parse_budget(load(SEED))
+    draft = draft.model_copy(update={"year": 2022})
+    rows = trend([seed, draft])
+    assert [r["year"] for r in rows] == [2022, 2023]
+    # 支出总表 / 一般公共预算支出表 2023: 977.40 = 232.11 basic (200.79 personnel + 31.32 public) + 745.29 project.
+    assert {k: rows[1][k] for k in ("total", "basic", "project", "personnel", "public")} == {
+        "total": Decimal("977.40"), "basic": Decimal("232.11"), "project": Decimal("745.29"),
+        "personnel": Decimal("200.79"), "public": Decimal("31.32")}
