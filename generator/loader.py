@@ -64,12 +64,34 @@ def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> str:
     return str(loader.construct_scalar(node))
 
 
+def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> int | str:
+    text = str(loader.construct_scalar(node))
+    # YAML 1.1 reads 063002 as octal; a leading zero here is always a code, so keep the text.
+    if len(text) > 1 and text[0] == "0" and text[1].isdigit():
+        return text
+    value: int = yaml.SafeLoader.construct_yaml_int(loader, node)
+    return value
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 _Loader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
-def _walk(loader: _Loader, node: yaml.Node, loc: Path_, marks: dict[Path_, Mark]) -> Any:
+MAX_NODES = 200_000  # far beyond any budget file; stops alias bombs ("billion laughs")
+MAX_DEPTH = 40
+_MAP, _SEQ = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+
+
+def _walk(loader: _Loader, node: yaml.Node, loc: Path_, marks: dict[Path_, Mark], budget: list[int]) -> Any:
+    budget[0] += 1
+    if budget[0] > MAX_NODES or len(loc) > MAX_DEPTH:
+        raise InputError("yaml-syntax", "文件嵌套过深或别名展开过多，不像预算文件",
+                         line=node.start_mark.line + 1, column=node.start_mark.column + 1)
     marks.setdefault(loc, Mark(node.start_mark.line + 1, node.start_mark.column + 1))
+    if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in (_MAP, _SEQ):
+        raise InputError("yaml-syntax", f"不支持的 YAML 标签 {node.tag}",
+                         line=node.start_mark.line + 1, column=node.start_mark.column + 1)
     if isinstance(node, yaml.MappingNode):
         loader.flatten_mapping(node)
         result: dict[Any, Any] = {}
@@ -87,20 +109,21 @@ def _walk(loader: _Loader, node: yaml.Node, loc: Path_, marks: dict[Path_, Mark]
                 )
             marks[loc + (key,)] = Mark(key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             # Errors about a value point at its key's line, which is where editors look.
-            result[key] = _walk(loader, value_node, loc + (key,), marks)
+            result[key] = _walk(loader, value_node, loc + (key,), marks, budget)
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_walk(loader, item, loc + (i,), marks) for i, item in enumerate(node.value)]
+        return [_walk(loader, item, loc + (i,), marks, budget) for i, item in enumerate(node.value)]
     return loader.construct_object(node, deep=True)
 
 
 def parse(text: str, path: str = "<string>") -> Document:
     """Parse YAML text; raise :class:`InputError` with a position on any problem."""
-    loader = _Loader(text)
+    loader: _Loader | None = None
     try:
+        loader = _Loader(text)
         node = loader.get_single_node()
         marks: dict[Path_, Mark] = {}
-        data = {} if node is None else _walk(loader, node, (), marks)
+        data = {} if node is None else _walk(loader, node, (), marks, [0])
     except InputError as exc:
         raise exc.at(path) from None
     except yaml.MarkedYAMLError as exc:
@@ -113,11 +136,29 @@ def parse(text: str, path: str = "<string>") -> Document:
             line=mark.line + 1 if mark else None,
             column=mark.column + 1 if mark else None,
         ) from None
+    except yaml.reader.ReaderError as exc:
+        raise InputError("yaml-syntax", f"文件含有不允许的控制字符（{exc.character!r}，第 {exc.position} 个字符）",
+                         file=path, line=text.count("\n", 0, exc.position) + 1) from None
     except yaml.YAMLError as exc:
-        raise InputError("yaml-syntax", f"YAML 格式错误：{exc}", file=path) from None
+        raise InputError("yaml-syntax", f"YAML 格式错误：{str(exc).splitlines()[0]}", file=path) from None
+    except RecursionError:
+        raise InputError("yaml-syntax", "文件嵌套过深或别名自我引用，不像预算文件", file=path,
+                         line=_deep_line(text)) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return Document(path=path, data=data, marks=marks)
+
+
+def _deep_line(text: str) -> int | None:
+    """First line where flow brackets nest deeper than MAX_DEPTH (for locating runaway nesting)."""
+    depth = 0
+    for number, line in enumerate(text.split("\n"), 1):
+        for char in line:
+            depth += 1 if char in "[{" else -1 if char in "]}" else 0
+            if depth > MAX_DEPTH:
+                return number
+    return None
 
 
 def read_text(path: Path) -> str:
