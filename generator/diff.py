@@ -178,17 +178,23 @@ def _label(model: type[BaseModel], name: str) -> str:
 
 
 def _identity(item: object) -> tuple[str, str]:
-    """(attribute, value) that names a list item: its code, else its name, else the item itself."""
+    """(attribute, value) naming a list item: its code, else its name, else its first text field."""
     for attr in ("code", "name"):
         value = getattr(item, attr, None)
         if isinstance(value, str):
             return attr, value
+    if isinstance(item, BaseModel):
+        for attr in type(item).model_fields:
+            value = getattr(item, attr)
+            if isinstance(value, str):
+                return attr, value
     return "", str(item)
 
 
 def leaf_tables(key: Key) -> tuple[str, ...]:
     top, last = key[0], key[-1]
     if last in ("prior", "reason") or top in (
+        "errata",
         "overview",
         "explanations",
         "operating_costs",
@@ -472,9 +478,13 @@ def compare(
     for key in sorted(new.budgets.keys() - old.budgets.keys()):
         p = new.budgets[key]
         report.added.append(Entry(key, p.budget.department.name, p.path))
+    unreadable = {p.file for p in new.problems}
     for key in sorted(old.budgets.keys() - new.budgets.keys()):
         p = old.budgets[key]
-        report.removed.append(Entry(key, p.budget.department.name, p.path))
+        if p.path in unreadable:  # still there, but cannot be read: not a removal
+            report.notes.append(f"{p.path} 在对比版本中无法读取，未比较数字（见校验结果）")
+        else:
+            report.removed.append(Entry(key, p.budget.department.name, p.path))
     narrative_note = ""
     for key in sorted(old.budgets.keys() & new.budgets.keys()):
         a, b = old.budgets[key], new.budgets[key]

@@ -343,3 +343,13 @@ def test_leaf_keys_name_list_items_by_identity() -> None:
     assert ("three_public", "outbound", "reason") in keys
     assert ("performance_targets", "工资支出", "indicators", "足额保障率", "weight") in keys
     assert keys[("expenditure", "2080101", "general_budget", "personnel")].value == Decimal("140.71")
+
+
+def test_head_file_that_does_not_parse_is_not_a_removal(repo: Path, capsys) -> None:
+    text = edit(repo, "year: 2023", "year: [2023")
+    report = run_json(capsys, repo, "HEAD")
+    assert report["removed"] == [] and report["departments"] == []
+    assert any(REL in n for n in report["notes"])
+    found = {(p["slug"], p["file"], p["line"]) for p in report["validation"]["problems"]}
+    assert {s for s, f, _ in found} == {"yaml-syntax"} and all(f == REL for _, f, _ in found)
+    assert line_of(text, "year: [2023") <= min(line for *_, line in found)

@@ -42,11 +42,12 @@ def uses(workflow: dict[str, Any]) -> list[str]:
 
 
 def test_actionlint_reports_nothing() -> None:
-    binary = BIN / "actionlint"
-    assert binary.is_file(), "actionlint 未安装：pip install -e '.[test]'"
+    binary, shellcheck = BIN / "actionlint", BIN / "shellcheck"
+    assert binary.is_file() and shellcheck.is_file(), "actionlint/shellcheck 未安装：pip install -e '.[test]'"
     files = sorted(str(p) for p in WORKFLOWS.glob("*.y*ml"))
     assert len(files) >= 2
-    done = subprocess.run([str(binary), "-no-color", *files], cwd=ROOT, capture_output=True, text=True)
+    command = [str(binary), "-no-color", "-shellcheck", str(shellcheck), *files]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
     assert (done.returncode, done.stdout + done.stderr) == (0, "")
 
 
