@@ -77,6 +77,16 @@ _Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 _Loader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
+# libyaml (C) parses ~5x faster with the same nodes and marks; used only when a file parses cleanly,
+# any problem is re-parsed by the pure-Python loader above so that errors stay exactly as they were.
+_FastLoader: Any = None
+if getattr(yaml, "__with_libyaml__", False):
+    class _FastLoader(yaml.CSafeLoader):  # type: ignore[no-redef]
+        pass
+
+    for _tag, _fn in _Loader.yaml_constructors.items():
+        _FastLoader.add_constructor(_tag, _fn)
+
 
 MAX_NODES = 200_000  # far beyond any budget file; stops alias bombs ("billion laughs")
 MAX_DEPTH = 40
@@ -116,8 +126,25 @@ def _walk(loader: _Loader, node: yaml.Node, loc: Path_, marks: dict[Path_, Mark]
     return loader.construct_object(node, deep=True)
 
 
+def _fast_parse(text: str, path: str) -> Document | None:
+    if _FastLoader is None:
+        return None
+    loader = _FastLoader(text)
+    try:
+        node = loader.get_single_node()
+        marks: dict[Path_, Mark] = {}
+        data = {} if node is None else _walk(loader, node, (), marks, [0])
+    except Exception:  # the reference parser below reports it, located
+        return None
+    finally:
+        loader.dispose()
+    return Document(path=path, data=data, marks=marks)
+
+
 def parse(text: str, path: str = "<string>") -> Document:
     """Parse YAML text; raise :class:`InputError` with a position on any problem."""
+    if (fast := _fast_parse(text, path)) is not None:
+        return fast
     loader: _Loader | None = None
     try:
         loader = _Loader(text)
