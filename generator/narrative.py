@@ -14,6 +14,7 @@ Y = |Δ| / 上年 × 100, rounded half up to two decimals; amounts two decimals.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from markupsafe import Markup
 
@@ -69,3 +70,22 @@ class Phrases:
         elif ch.direction == "new":
             line += "；上年为 0，增长率无意义（不是 100%）"
         return line
+
+
+def all_sentences(budget: Any, registry: Any, profile: Any) -> list[tuple[str, str]]:
+    """(section title, paragraph as plain text) of every 情况说明 paragraph, as published.
+
+    Used by the figure diff to show which published sentences a change moves.
+    """
+    from generator.mdtext import plain
+    from generator.pagedata import page_context
+    from generator.render import _ENV
+
+    ctx = page_context(budget, registry, profile)
+    out: list[tuple[str, str]] = []
+    for spec in profile.sections:
+        text = _ENV.get_template(f"sections/{spec.key}.md.j2").render(ctx)
+        for para in text.split("\n\n"):
+            if para.strip():
+                out.append((spec.title, plain(para.strip())))
+    return out
