@@ -130,3 +130,42 @@ def test_perturbed_file_fails_through_the_cli_json(seed_text: str, write_budget:
     assert result.code == 1, result.explain()
     problems = result.json()["problems"]
     assert any(p["file"] == SEED_REL and p["line"] == line for p in problems), result.explain()
+
+
+# ---------------------------------------------------------------- amounts the seed does not use
+
+def variant(seed: str) -> str:
+    """The seed plus 10.00 carried over and left at year end, and 5.00 of 经营收入 spent as 经营支出.
+
+    Still balanced; it puts on the page the amount keys the published seed leaves out.
+    """
+    text = edit_line(seed, line_of(seed, r"^income:"), "income:",
+                     "carryover: {general_budget: 10.00}\nyear_end_balance: {general_budget: 10.00}\nincome:")
+    text = edit_line(text, line_of(text, r"general_budget: \{amount: 977\.40"), "}",
+                     "}\n  operating: {amount: 5.00}")
+    return edit_line(text, line_of(text, r"project: 745\.29"), "}", "}\n    operating: 5.00")
+
+
+VARIANT_LINES = {
+    "carryover": (r"^carryover:", "general_budget"),
+    "year_end_balance": (r"^year_end_balance:", "general_budget"),
+    "operating_income": (r"^  operating: \{amount", "amount"),
+    "operating_expenditure": (r"^    operating: 5\.00", "operating"),
+}
+
+
+def test_variant_is_valid(seed_text: str, validate_text: Callable[..., Report]) -> None:
+    report = validate_text(variant(seed_text))
+    assert report.valid, describe(report.errors)
+
+
+@pytest.mark.parametrize("name", sorted(VARIANT_LINES))
+def test_one_cent_more_on_other_amounts_is_caught_at_its_line(name: str, seed_text: str,
+                                                              validate_text: Callable[..., Report]) -> None:
+    text = variant(seed_text)
+    pattern, key = VARIANT_LINES[name]
+    line = line_of(text, pattern)
+    report = validate_text(bump(text, line, key))
+    assert not report.valid, describe(report.problems)
+    named = [p for p in report.errors if p.line == line or line in p.related_lines]
+    assert named, f"no error names {SEED_REL}:{line}\n" + describe(report.problems)

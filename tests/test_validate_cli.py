@@ -7,9 +7,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import SEED_REL, edit_line, line_of, run_cli
+from conftest import SEED_REL, edit_line, line_of, run_cli, seed_warnings
 
-SEED_WARNINGS = {("reason-direction-mismatch", 52), ("prior-views-disagree", 76)}
+SEED_WARNINGS = seed_warnings()
 
 
 def error_line(result_stdout: str, file: str, line: int, slug: str) -> bool:

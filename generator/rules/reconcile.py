@@ -40,6 +40,17 @@ def _function_locs(ctx: Context, funds: tuple[str, ...], kinds: tuple[str, ...])
     ]
 
 
+def _extra_locs(ctx: Context) -> list[Loc]:
+    """Unit-fund spending recorded outside the fund blocks (经营支出, 上缴上级, 对附属单位补助)."""
+    return [("expenditure", i, k) for i, x in enumerate(ctx.budget.expenditure)
+            for k in ("operating", "to_superior", "to_subsidiary") if getattr(x, k)]
+
+
+def _balance_locs(ctx: Context, funds: tuple[str, ...]) -> list[Loc]:
+    b = ctx.budget
+    return [(view, f) for view in ("carryover", "year_end_balance") for f in funds if getattr(getattr(b, view), f)]
+
+
 def _economic_locs(view: str, lines: list[EconomicLine], personnel: bool | None = None) -> list[Loc]:
     locs: list[Loc] = []
     for i, line in enumerate(lines):
@@ -71,7 +82,8 @@ def income_expenditure(ctx: Context) -> Iterator[Finding]:
     spending = t.spending + t.year_end_total
     if income != spending:
         locs: list[Loc] = [("income", k, "amount") for k, v in t.income.items() if v]
-        locs += _function_locs(ctx, FUNDS, ("personnel", "public", "project"))
+        locs += _function_locs(ctx, FUNDS, ("personnel", "public", "project")) + _extra_locs(ctx)
+        locs += _balance_locs(ctx, FUNDS)
         yield _mismatch(ctx, "收支不平衡", "收入总计", income, "支出总计", spending, locs, ("income",))
 
 
@@ -93,6 +105,7 @@ def fund_balance(ctx: Context) -> Iterator[Finding]:
         spending = t.by_fund[fund] + extra + getattr(b.year_end_balance, fund)
         if income != spending:
             locs = income_locs + _function_locs(ctx, (fund,), ("personnel", "public", "project"))
+            locs += (_extra_locs(ctx) if fund == "unit_funds" else []) + _balance_locs(ctx, (fund,))
             yield _mismatch(ctx, f"{FUND_NAMES[fund]}收支不平衡", "收入", income, "支出", spending, locs,
                             ("income",))
 
