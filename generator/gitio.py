@@ -9,7 +9,8 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path, PurePosixPath
 
-from generator.errors import GeneratorError, InputError
+from generator.errors import GeneratorError
+from generator.loader import decode as loader_decode
 
 BUDGETS_DIR = "budgets"
 Files = dict[str, str]
@@ -44,19 +45,7 @@ def is_budget_path(path: str, prefix: str = BUDGETS_DIR) -> bool:
     return not any(p.startswith((".", "_")) for p in parts[len(prefix_parts) :])
 
 
-def decode(raw: bytes, path: str) -> str:
-    """Strict UTF-8 (BOM dropped); a decode error becomes a located ``not-utf8`` problem."""
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise InputError(
-            "not-utf8",
-            f"文件不是 UTF-8 编码（第 {exc.start} 字节处的 0x{raw[exc.start]:02x}）；请另存为 UTF-8",
-            file=path,
-            line=line,
-        ) from None
-    return text.removeprefix("\ufeff")
+decode = loader_decode  # one UTF-8 policy for files on disk and in git
 
 
 def revision_files(root: Path, rev: str, prefix: str = BUDGETS_DIR) -> dict[str, bytes]:

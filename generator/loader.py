@@ -69,8 +69,11 @@ def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> int | str:
     # YAML 1.1 reads 063002 as octal; a leading zero here is always a code, so keep the text.
     if len(text) > 1 and text[0] == "0" and text[1].isdigit():
         return text
-    value: int = yaml.SafeLoader.construct_yaml_int(loader, node)
-    return value
+    # Only plain decimal integers are numbers; YAML 1.1 hex (0x10) and sexagesimal (1:30) stay text,
+    # so the schema reports them instead of silently reading 16 or 90.
+    if not text.lstrip("+-").isdigit():
+        return text
+    return int(text)
 
 
 _Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
@@ -188,9 +191,8 @@ def _deep_line(text: str) -> int | None:
     return None
 
 
-def read_text(path: Path) -> str:
-    """Read a file as strict UTF-8, turning decode errors into a located one-line error."""
-    raw = path.read_bytes()
+def decode(raw: bytes, path: str) -> str:
+    """Strict UTF-8 (BOM dropped); a decode error becomes a located one-line ``not-utf8`` error."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -198,10 +200,14 @@ def read_text(path: Path) -> str:
         raise InputError(
             "not-utf8",
             f"文件不是 UTF-8 编码（第 {exc.start} 字节处的 0x{raw[exc.start]:02x}）；请另存为 UTF-8",
-            file=str(path),
+            file=path,
             line=line,
         ) from None
     return text.removeprefix("\ufeff")
+
+
+def read_text(path: Path) -> str:
+    return decode(path.read_bytes(), str(path))
 
 
 def load(path: Path, display: str | None = None) -> Document:
