@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from generator.errors import GeneratorError
+from generator.errors import GeneratorError, ValidationFailed
 from generator.render import render_all, sync
 
 CONFIG = Path("mkdocs.yml")
@@ -155,6 +155,11 @@ def serve(budgets: Path, addr: str) -> None:
                 with lock:
                     try:
                         render_sources(budgets)
+                    except ValidationFailed as exc:
+                        log = logging.getLogger("generator")
+                        for problem in exc.problems:
+                            log.error("%s", problem.format())
+                        log.error("预算有错误，预览仍显示上一次成功生成的内容")
                     except GeneratorError as exc:
                         logging.getLogger("generator").error("%s", exc)
 
