@@ -104,7 +104,8 @@ def department_charts(item: Loaded, loaded: list[Loaded]) -> str:
                  for x in history]
         parts.append(charts.bars("c-trend", "历年支出预算", trend, unit))
     body = "\n\n".join(parts)
-    return f'<div class="budget-charts" markdown="0">\n\n{body}\n\n</div>'
+    return (f'<details class="budget-charts" open markdown="0">\n<summary>图表：支出构成与上年比较</summary>\n\n'
+            f'{body}\n\n</details>')
 
 
 def index_pages(loaded: list[Loaded], env: jinja2.Environment) -> dict[str, bytes]:
