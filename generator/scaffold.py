@@ -142,6 +142,8 @@ def scaffold_text(source: Path, year: int) -> str:
         if key in data:
             _zero_all(data[key])
     _staff(data, last)
+    # Errata are about last year's published document; the new year has none yet.
+    data.pop("errata", None)
     explanations = data.get("explanations")
     if isinstance(explanations, CommentedMap):
         for key in list(explanations):

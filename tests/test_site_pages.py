@@ -1,0 +1,83 @@
+"""Pages across departments and years: year index, district rollup, trend, dataset index, incremental sync."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from generator.render import render_all, sync
+from generator.scaffold import scaffold_text
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "budgets" / "2023" / "63002.yaml"
+
+
+@pytest.fixture
+def district(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The seed, a second department (same figures, other code), and a scaffolded 2024 for the seed."""
+    monkeypatch.chdir(ROOT)
+    budgets = tmp_path / "budgets"
+    (budgets / "2023").mkdir(parents=True)
+    shutil.copy(SEED, budgets / "2023" / "63002.yaml")
+    text = SEED.read_text(encoding="utf-8")
+    other = text.replace('code: "63002"', 'code: "63003"').replace(
+        "  name: 哈尔滨市道里区社会保险经办服务中心\n", "  name: 道里区测试中心\n", 1)
+    (budgets / "2023" / "63003.yaml").write_text(other, encoding="utf-8")
+    (budgets / "2024").mkdir()
+    (budgets / "2024" / "63002.yaml").write_text(scaffold_text(budgets / "2023" / "63002.yaml", 2024),
+                                                 encoding="utf-8")
+    return budgets
+
+
+def test_scaffold_drops_last_years_errata(district: Path) -> None:
+    assert "errata" not in (district / "2024" / "63002.yaml").read_text(encoding="utf-8")
+
+
+def test_year_page_lists_departments_with_district_rollup(district: Path) -> None:
+    files = render_all(district)
+    year = files["2023/index.md"].decode()
+    assert "[哈尔滨市道里区社会保险经办服务中心](63002/index.md)" in year
+    assert "[道里区测试中心](63003/index.md)" in year
+    assert "全区汇总：按支出功能分类（类）" in year
+    # two departments with the seed's figures: 208 社会保障和就业支出 = 2 × 938.32
+    assert f"| 208 | 社会保障和就业支出 | {2 * Decimal('938.32')} |" in year
+    assert f"| 302 | 商品和服务支出 | {2 * (Decimal('31.32') + Decimal('745.29'))} |" in year
+    single = files["2024/index.md"].decode()
+    assert "全区汇总" not in single  # one department: nothing to roll up
+
+
+def test_trend_chart_only_with_several_years(district: Path) -> None:
+    files = render_all(district)
+    assert "历年支出预算" in files["2024/63002/index.md"].decode()
+    assert "历年支出预算" not in files["2023/63003/index.md"].decode()
+
+
+def test_dataset_index_lists_every_department_year(district: Path) -> None:
+    data = json.loads(render_all(district)["datasets.json"])
+    keys = {(d["year"], d["department_code"]) for d in data["datasets"]}
+    assert keys == {(2023, "63002"), (2023, "63003"), (2024, "63002")}
+    seed = next(d for d in data["datasets"] if d["department_code"] == "63002" and d["year"] == 2023)
+    assert seed["total"] == "977.40" and seed["tables"]["projects"]["csv"] == "2023/63002/data/projects.csv"
+
+
+def test_incremental_sync_rewrites_only_what_changed(district: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = sync(render_all(district), out)
+    assert first.written > 0 and first.unchanged == 0
+    stamp = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+    for p in stamp:
+        os.utime(p, ns=(1, 1))  # make any rewrite visible
+    again = sync(render_all(district), out)
+    assert (again.written, again.removed) == (0, 0)
+    path = district / "2023" / "63003.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("reason: 压减经费", "reason: 压减租赁经费"),
+                    encoding="utf-8")
+    changed = sync(render_all(district), out)
+    rewritten = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and p.stat().st_mtime_ns != 1}
+    assert changed.written == len(rewritten) > 0
+    assert all(r.startswith("2023/63003/") for r in rewritten), rewritten
