@@ -146,6 +146,13 @@ def page_context(b: Budget, reg: Registry, profile: Profile) -> dict[str, Any]:
                                              tp.vehicle_operation.prior, tp.reception.prior]),
         "vehicle_total": tp.vehicle_purchase.amount + tp.vehicle_operation.amount,
         "vehicle_prior": _sum_optional([tp.vehicle_purchase.prior, tp.vehicle_operation.prior]),
+        "income_whole": t.income_total + t.carryover_total,
+        "spending_whole": t.spending + t.year_end_total,
+        "other_spending": t.spending - t.basic - t.project,
+        "prior_year": b.year - 1,
+        # （一） is the main list of duties; further duty paragraphs are numbered from （二）.
+        "other_duties": [(cn_index(i), text) for i, text in enumerate(b.overview.duties.other, 2)],
+        "income_reason": b.income.general_budget.reason if b.income.general_budget else None,
         "procurement_total": b.procurement.goods + b.procurement.works + b.procurement.services,
         "performance_count": len(b.performance_targets),
         "performance_total": perf_total,
