@@ -4,13 +4,7 @@ Both sides are ``{path: raw bytes}`` (see ``gitio``). Budgets are parsed into mo
 matched by (department code, year), so a renamed file is the same budget, and a reformat
 or a reordered list changes nothing. The comparison has three layers:
 
-* leaves — every recorded value, keyed by a stable path in which list items are named by
-  their identity, not their position: ``("expenditure", "2080101", "general_budget",
-  "personnel")``, ``("basic_by_economic", "30102", "items", "3010202", "amount")``,
-  ``("projects", "水费", "general_budget")``, ``("three_public", "outbound", "reason")``,
-  ``("performance_targets", "工资支出", "indicators", "足额保障率", "weight")``. Items are named
-  by ``code`` if they have one, else ``name``; text list items (duties, units) by their text;
-  a repeated identity gets ``#2``, ``#3``.
+* leaves — every recorded value, keyed by a stable path (``generator.diff_leaves``).
 * derived figures — the headline totals of ``derive.totals`` and every money cell of tables
   1–13 (``tables.build``), keyed by (table, row code or label, column).
 * narrative sentences — ``generator.narrative.all_sentences`` when that module exists.
@@ -26,9 +20,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
-
 from generator import derive, profiles, registry, rules, tables
+from generator.diff_leaves import Leaf, Value, leaves
 from generator.errors import InputError, Problem
 from generator.gitio import decode
 from generator.loader import Document, parse
@@ -36,54 +29,9 @@ from generator.model import Budget
 from generator.money import ZERO, convert, percent
 from generator.validate import Loaded, check_budget, cross_file, parse_budget
 
-Key = tuple[str, ...]
 DeptKey = tuple[str, int]
-Value = Decimal | int | str
 NO_FIGURE_CHANGED = "没有数字变化"
-NARRATIVE = "情况说明"
 
-SECTION_LABELS = {
-    "income": "收入",
-    "carryover": "上年结转结余",
-    "year_end_balance": "年终结转结余",
-    "expenditure": "支出功能分类",
-    "basic_by_economic": "基本支出经济分类",
-    "project_by_economic": "项目支出经济分类",
-    "projects": "项目支出",
-    "three_public": "“三公”经费",
-    "operating_costs": "机关运行经费",
-    "procurement": "政府采购",
-    "assets": "国有资产",
-    "performance_targets": "项目绩效目标",
-    "department_performance": "部门整体绩效",
-    "explanations": "说明文字",
-    "overview": "部门概况",
-    "department": "部门",
-}
-FIELD_LABELS = {
-    "name": "名称",
-    "code": "编码",
-    "amount": "金额",
-    "items": "细化科目",
-    "indicators": "绩效指标",
-    "content": "内容",
-}
-SECTION_TABLES = {
-    "income": ("income_expenditure_summary", "income_summary"),
-    "carryover": ("income_expenditure_summary", "income_summary"),
-    "year_end_balance": ("income_expenditure_summary",),
-    "basic_by_economic": ("general_budget_basic",),
-    "project_by_economic": ("general_budget_project",),
-    "three_public": ("three_public",),
-    "projects": ("projects",),
-    "performance_targets": ("project_performance",),
-    "department_performance": ("department_performance",),
-}
-FUND_TABLES = {
-    "general_budget": "general_budget_expenditure",
-    "gov_fund": "gov_fund",
-    "state_capital": "state_capital",
-}
 TOTAL_LABELS = {
     "spending": "本年支出合计",
     "basic": "基本支出",
@@ -155,110 +103,6 @@ def validate_side(side: Side) -> list[Problem]:
         problems += check_budget(item.document, item.budget)
     problems += cross_file([Loaded(Path(p.path), p.document, p.budget) for p in side.parsed])
     return rules.sort_problems(problems)
-
-
-# ---------------------------------------------------------------- leaves
-
-
-@dataclass(frozen=True)
-class Leaf:
-    key: Key
-    value: Value
-    loc: tuple[str | int, ...]  # model path, for the YAML line
-    code: str
-    name: str
-    label: str
-    tables: tuple[str, ...]
-
-
-def _label(model: type[BaseModel], name: str) -> str:
-    info = model.model_fields[name]
-    text = info.description or FIELD_LABELS.get(name, name)
-    return re.split(r"[，；（]", text)[0] if not text.startswith("（") else text
-
-
-def _identity(item: object) -> tuple[str, str]:
-    """(attribute, value) naming a list item: its code, else its name, else its first text field."""
-    for attr in ("code", "name"):
-        value = getattr(item, attr, None)
-        if isinstance(value, str):
-            return attr, value
-    if isinstance(item, BaseModel):
-        for attr in type(item).model_fields:
-            value = getattr(item, attr)
-            if isinstance(value, str):
-                return attr, value
-    return "", str(item)
-
-
-def leaf_tables(key: Key) -> tuple[str, ...]:
-    top, last = key[0], key[-1]
-    if last in ("prior", "reason") or top in (
-        "errata",
-        "overview",
-        "explanations",
-        "operating_costs",
-        "procurement",
-        "assets",
-    ):
-        return (NARRATIVE,)
-    if top == "expenditure":
-        fund = key[2] if len(key) > 3 else ""
-        return ("expenditure_summary", *((FUND_TABLES[fund],) if fund in FUND_TABLES else ()))
-    if top == "department_performance" and key[1] != "indicators":
-        return (NARRATIVE,)
-    return SECTION_TABLES.get(top, ())
-
-
-def leaves(budget: Budget) -> dict[Key, Leaf]:
-    out: dict[Key, Leaf] = {}
-    _walk(budget, (), (), ("", ""), [], "", out)
-    return out
-
-
-def _walk(
-    model: BaseModel,
-    key: Key,
-    loc: tuple[str | int, ...],
-    ctx: tuple[str, str],
-    labels: list[str],
-    identity: str,
-    out: dict[Key, Leaf],
-) -> None:
-    """Record every leaf below ``model``; ``ctx`` is the (code, name) of the nearest list item."""
-    for fname in type(model).model_fields:
-        value = getattr(model, fname)
-        if value is None or fname == identity:
-            continue  # the item's identity is already in its key
-        label = SECTION_LABELS.get(fname) if not key else None
-        k, at, parts = (*key, fname), (*loc, fname), [*labels, label or _label(type(model), fname)]
-        if isinstance(value, BaseModel):
-            _walk(value, k, at, ctx, parts, "", out)
-        elif isinstance(value, list):
-            seen: Counter[str] = Counter()
-            for i, item in enumerate(value):
-                attr, ident = _identity(item)
-                seen[ident] += 1
-                ident += f"#{seen[ident]}" if seen[ident] > 1 else ""
-                if isinstance(item, BaseModel):
-                    _walk(item, (*k, ident), (*at, i), _item_context(item, ctx), [parts[0]], attr, out)
-                else:
-                    _add(out, Leaf((*k, ident), item, (*at, i), *ctx, " › ".join(parts), ()))
-        else:
-            _add(out, Leaf(k, value, at, *ctx, " › ".join(parts), ()))
-
-
-def _item_context(item: BaseModel, ctx: tuple[str, str]) -> tuple[str, str]:
-    code, name = getattr(item, "code", None), getattr(item, "name", "")
-    if isinstance(code, str):
-        return code, name
-    return ctx[0], f"{ctx[1]} / {name}" if ctx[1] and name else name or ctx[1]
-
-
-def _add(out: dict[Key, Leaf], leaf: Leaf) -> None:
-    out[leaf.key] = Leaf(
-        leaf.key, leaf.value, leaf.loc, leaf.code, leaf.name, leaf.label, leaf_tables(leaf.key)
-    )
 
 
 # ---------------------------------------------------------------- derived figures
