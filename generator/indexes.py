@@ -142,7 +142,8 @@ def datasets(loaded: list[Loaded]) -> bytes:
             "total": fmt(_wan(item, t.spending)),
             "page": f"{base}/",
             "json": f"{base}/data/budget.json",
-            "tables": {key: {"csv": f"{base}/data/{key}.csv", "xlsx": f"{base}/data/{key}.xlsx"}
+            "xlsx": f"{base}/data/budget.xlsx",
+            "tables": {key: {"csv": f"{base}/data/{key}.csv"}
                        for key in _table_keys(b)},
         })
     return (json.dumps({"datasets": entries}, ensure_ascii=False, indent=1) + "\n").encode()
