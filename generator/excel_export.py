@@ -5,20 +5,21 @@ money as numbers rounded once and shown with two decimals), in the profile's ord
 last sheet, ``_canonical``, holds the budget file itself (one YAML line per row) so that
 text the standard tables cannot carry (职责, reasons, prior-year figures, covers, …)
 survives export → import. The file's bytes depend only on the budget.
+
+Written with XlsxWriter (the site writes one per department-year); excel_import reads it with openpyxl.
 """
 
 from __future__ import annotations
 
 import io
-import re
-import zipfile
+import struct
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from xlsxwriter import Workbook
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
 
 from generator import profiles, registry, tables
 from generator.model import Budget
@@ -29,12 +30,7 @@ from generator.yaml_writer import dumps_model
 CANONICAL_SHEET = "_canonical"
 CANONICAL_NOTE = "# 本页由程序生成，供导入时还原报表无法承载的文字（职责、原因、上年数、绩效目标等）；数字以各报表页为准。"
 MONEY_FORMAT = "0.00"
-FIRST_HEADER_ROW = 3
-
-_THIN = Side(style="thin")
-_BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_BOLD = Font(bold=True)
-_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+FIRST_HEADER_ROW = 3  # 1-based, as the sheets are read: title, 单位名称/单位, then the header
 
 
 def fixed_time(year: int) -> datetime:
@@ -42,11 +38,34 @@ def fixed_time(year: int) -> datetime:
     return datetime(year, 1, 1)
 
 
+@dataclass(frozen=True)
+class _Formats:
+    title: Format
+    header: Format
+    cell: Format  # every body cell has a thin box
+    bold: Format  # 合计 and group rows
+    money: Format
+    bold_money: Format
+
+    @classmethod
+    def of(cls, wb: Workbook) -> _Formats:
+        box = {"border": 1}
+        return cls(
+            title=wb.add_format({"bold": True, "font_size": 14, "align": "center"}),
+            header=wb.add_format({**box, "bold": True, "align": "center", "valign": "vcenter", "text_wrap": True}),
+            cell=wb.add_format(box),
+            bold=wb.add_format({**box, "bold": True}),
+            money=wb.add_format({**box, "num_format": MONEY_FORMAT}),
+            bold_money=wb.add_format({**box, "bold": True, "num_format": MONEY_FORMAT}),
+        )
+
+
 def header_depth(columns: list[Column]) -> int:
     return max(len(c.path) for c in columns)
 
 
-def _write_header(ws: Worksheet, columns: list[Column], top: int) -> int:
+def _write_header(ws: Worksheet, fmt: _Formats, columns: list[Column], top: int) -> int:
+    """Write the header from 0-based row ``top``; returns the first row below it."""
     depth = header_depth(columns)
     for level in range(depth):
         row = top + level
@@ -62,103 +81,120 @@ def _write_header(ws: Worksheet, columns: list[Column], top: int) -> int:
                    and columns[end + 1].path[: level + 1] == path[: level + 1]):
                 end += 1
             bottom = row if level < len(path) - 1 else top + depth - 1
-            ws.cell(row, col + 1, path[level])
             if end > col or bottom > row:
-                ws.merge_cells(start_row=row, start_column=col + 1, end_row=bottom, end_column=end + 1)
-            for r in range(row, bottom + 1):
-                for c in range(col, end + 1):
-                    cell = ws.cell(r, c + 1)
-                    cell.alignment, cell.font, cell.border = _CENTER, _BOLD, _BOX
+                ws.merge_range(row, col, bottom, end, path[level], fmt.header)
+            else:
+                ws.write_string(row, col, path[level], fmt.header)
             col = end + 1
     return top + depth
 
 
-def _write_rows(ws: Worksheet, table: Table, first: int) -> int:
+def _write_rows(ws: Worksheet, fmt: _Formats, table: Table, first: int) -> int:
     row = first
     for r in table.rows:
+        bold = r.kind != "leaf"
+        plain = fmt.bold if bold else fmt.cell
         for i, (value, column) in enumerate(zip(r.cells, table.columns, strict=True)):
-            cell = ws.cell(row, i + 1)
-            cell.border = _BOX
             if isinstance(value, Decimal):
-                cell.value = rounded(value) if column.kind == "money" else value
                 if column.kind == "money":
-                    cell.number_format = MONEY_FORMAT
+                    ws.write_number(row, i, float(rounded(value)), fmt.bold_money if bold else fmt.money)
+                else:
+                    ws.write_number(row, i, float(value), plain)
             elif value != "":
-                cell.value = value
-            if r.kind != "leaf":
-                cell.font = _BOLD
+                ws.write_string(row, i, value, plain)  # never a formula or a link, whatever the text
+            else:
+                ws.write_blank(row, i, None, plain)
         row += 1
     return row
 
 
+def _set_width(ws: Worksheet, col: int, width: float) -> None:
+    """Store ``width`` as the file's column width, as before: XlsxWriter adds Excel's 5-pixel
+    cell padding (7 pixels a character) to what it is given, so hand it that much less."""
+    ws.set_column(col, col, width - 5 / 7)
+
+
 def _widths(ws: Worksheet, columns: list[Column]) -> None:
-    for i, column in enumerate(columns, 1):
+    for i, column in enumerate(columns):
         label = column.path[-1]
         width = 14 if column.kind != "text" else (36 if "名称" in label or label in ("项目", "绩效目标") else 14)
-        ws.column_dimensions[get_column_letter(i)].width = width
+        _set_width(ws, i, width)
 
 
-def write_table(ws: Worksheet, budget: Budget, table: Table, title: str, notes: list[str]) -> None:
+def write_table(ws: Worksheet, fmt: _Formats, budget: Budget, table: Table, title: str, notes: list[str]) -> None:
     width = len(table.columns)
-    ws.cell(1, 1, title).font = Font(bold=True, size=14)
-    ws.cell(1, 1).alignment = Alignment(horizontal="center")
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
-    ws.cell(2, 1, f"单位名称：{budget.department.name}")
-    ws.cell(2, width if width > 1 else 2, f"单位：{budget.display_unit}")
-    after = _write_rows(ws, table, _write_header(ws, table.columns, FIRST_HEADER_ROW))
+    if width > 1:
+        ws.merge_range(0, 0, 0, width - 1, title, fmt.title)
+    else:
+        ws.write_string(0, 0, title, fmt.title)
+    ws.write_string(1, 0, f"单位名称：{budget.department.name}")
+    ws.write_string(1, width - 1 if width > 1 else 1, f"单位：{budget.display_unit}")
+    after = _write_rows(ws, fmt, table, _write_header(ws, fmt, table.columns, FIRST_HEADER_ROW - 1))
     for note in notes:
-        ws.cell(after, 1, note)
+        ws.write_string(after, 0, note)
         after += 1
     _widths(ws, table.columns)
-    ws.freeze_panes = ws.cell(FIRST_HEADER_ROW + header_depth(table.columns), 1)
+    ws.freeze_panes(FIRST_HEADER_ROW - 1 + header_depth(table.columns), 0)
 
 
 def canonical_lines(budget: Budget) -> list[str]:
     return [CANONICAL_NOTE, *dumps_model(budget, header="").splitlines()]
 
 
-def build_workbook(budget: Budget) -> Workbook:
+def write_workbook(budget: Budget, wb: Workbook) -> None:
     profile = profiles.load(budget.profile)
     built = tables.build(budget, registry.for_year(budget.year), [t.key for t in profile.tables])
-    wb = Workbook()
-    wb.remove(wb.active)
+    fmt = _Formats.of(wb)
     for i, spec in enumerate(profile.tables):
         table = built[spec.key]
         notes = [spec.empty_note] if table.empty else []
         if i == 0 and profile.summary_note:
             notes.append(profile.summary_note)
-        write_table(wb.create_sheet(spec.title), budget, table, spec.title, notes)
-    ws = wb.create_sheet(CANONICAL_SHEET)
-    for row, line in enumerate(canonical_lines(budget), 1):
-        if line:
-            ws.cell(row, 1, line)
-    ws.column_dimensions["A"].width = 120
-    stamp = fixed_time(budget.year)
-    wb.properties.created = stamp
-    wb.properties.modified = stamp
-    wb.properties.creator = "budget-disclosure"
-    wb.properties.lastModifiedBy = "budget-disclosure"
-    wb.properties.title = f"{budget.department.name}{budget.year}年部门预算"
-    return wb
+        write_table(wb.add_worksheet(spec.title), fmt, budget, table, spec.title, notes)
+    ws = wb.add_worksheet(CANONICAL_SHEET)
+    for row, line in enumerate(canonical_lines(budget)):
+        if line:  # a blank YAML line stays an empty row
+            ws.write_string(row, 0, line)
+    _set_width(ws, 0, 120)
+    wb.set_properties({
+        "title": f"{budget.department.name}{budget.year}年部门预算",
+        "author": "budget-disclosure",  # XlsxWriter writes it as creator and lastModifiedBy
+        "created": fixed_time(budget.year),  # and as modified: no clock in docProps/core.xml
+    })
 
 
-def _stable_zip(data: bytes, stamp: datetime) -> bytes:
-    """Rewrite the archive with a fixed timestamp on every member (zip stores the write time)."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=stamp.timetuple()[:6])
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = info.external_attr
-            content = src.read(info.filename)
-            if info.filename == "docProps/core.xml":  # openpyxl stamps the save time here, whatever we set
-                when = stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + when, content)
-            dst.writestr(fixed, content)
-    return out.getvalue()
+def _dos_stamp(stamp: datetime) -> tuple[int, int]:
+    return (stamp.hour << 11 | stamp.minute << 5 | stamp.second // 2,
+            (stamp.year - 1980) << 9 | stamp.month << 5 | stamp.day)
+
+
+def _date_members(data: bytes, stamp: datetime) -> bytes:
+    """Stamp every archive member with ``stamp`` in place (XlsxWriter fixes them at 1 January 1980).
+
+    Only the 2-byte DOS time/date fields of the local and central headers change; no
+    member's data or CRC is touched, so this costs microseconds.
+    """
+    out = bytearray(data)
+    time, date = _dos_stamp(stamp)
+    end = out.rfind(b"PK\x05\x06")
+    count, _, start = struct.unpack_from("<HII", out, end + 10)
+    at = start
+    for _ in range(count):
+        if out[at:at + 4] != b"PK\x01\x02":
+            raise ValueError("unexpected zip layout")
+        struct.pack_into("<HH", out, at + 12, time, date)
+        name, extra, comment = struct.unpack_from("<HHH", out, at + 28)
+        (local,) = struct.unpack_from("<I", out, at + 42)
+        if out[local:local + 4] != b"PK\x03\x04":
+            raise ValueError("unexpected zip layout")
+        struct.pack_into("<HH", out, local + 10, time, date)
+        at += 46 + name + extra + comment
+    return bytes(out)
 
 
 def export_bytes(budget: Budget) -> bytes:
     buffer = io.BytesIO()
-    build_workbook(budget).save(buffer)
-    return _stable_zip(buffer.getvalue(), fixed_time(budget.year))
+    wb = Workbook(buffer, {"in_memory": True})
+    write_workbook(budget, wb)
+    wb.close()
+    return _date_members(buffer.getvalue(), fixed_time(budget.year))
