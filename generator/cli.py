@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from collections.abc import Callable, Sequence
 from decimal import Decimal, InvalidOperation
@@ -156,6 +157,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on usage errors and 0 on --help
         return int(exc.code or 0)
+    # MkDocs and the preview report through logging; show warnings (strict-build causes) on stderr.
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
     handler = COMMANDS.get(args.command)
     if handler is None:
         from generator import cli_extra

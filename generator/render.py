@@ -88,25 +88,87 @@ class RenderResult:
     removed: int
 
 
-def load_all(budgets_dir: Path) -> list[Loaded]:
-    report = validate_paths([budgets_dir], root=budgets_dir.parent)
+def load_all(budgets_dir: Path, cache: dict[Any, Any] | None = None) -> list[Loaded]:
+    report = validate_paths([budgets_dir], root=budgets_dir.parent, cache=cache)
     if not report.valid:
         raise ValidationFailed(report.errors)
     return sorted(report.budgets, key=lambda x: (x.budget.year, x.budget.department.code))
 
 
-def render_all(budgets_dir: Path, source_base: str | None = None) -> dict[str, bytes]:
-    from generator import indexes
+# Departments are independent, so a cold render of many of them is spread over processes.
+PARALLEL_FROM = 16
+_JOBS: list[tuple[Loaded, str | None, str]] = []
 
-    loaded = load_all(budgets_dir)
-    files: dict[str, bytes] = {}
-    for item in loaded:
-        rel = item.path.resolve().relative_to(budgets_dir.resolve().parent).as_posix()
-        source_url = f"{source_base.rstrip('/')}/{rel}" if source_base else None
-        files.update(render_department(item, source_url, {"charts": indexes.department_charts(item, loaded)}))
-    files.update(indexes.index_pages(loaded, _ENV))
-    files.update(guide_pages())
-    return files
+
+def _render_job(index: int) -> dict[str, bytes]:
+    item, source_url, charts = _JOBS[index]
+    return render_department(item, source_url, {"charts": charts})
+
+
+class Renderer:
+    """Renders a budgets directory; keeps per-file and per-department results between calls.
+
+    A long-running preview keeps one Renderer, so after a save only the changed file is
+    validated again and only departments whose inputs changed are rendered again.
+    """
+
+    def __init__(self, budgets_dir: Path, source_base: str | None = None, workers: int | None = None) -> None:
+        self.budgets_dir = budgets_dir
+        self.source_base = source_base
+        self.workers = workers if workers is not None else (os.cpu_count() or 1)
+        self.validation: dict[Any, Any] = {}
+        self.departments: dict[str, dict[str, bytes]] = {}
+
+    def _source_url(self, item: Loaded) -> str | None:
+        if not self.source_base:
+            return None
+        rel = item.path.resolve().relative_to(self.budgets_dir.resolve().parent).as_posix()
+        return f"{self.source_base.rstrip('/')}/{rel}"
+
+    def render(self) -> dict[str, bytes]:
+        from generator import indexes
+
+        loaded = load_all(self.budgets_dir, self.validation)
+        history: dict[str, list[str]] = {}
+        for item in loaded:
+            history.setdefault(item.budget.department.code, []).append(item.digest)
+        jobs: list[tuple[str, tuple[Loaded, str | None, str]]] = []
+        keys = []
+        for item in loaded:
+            source_url = self._source_url(item)
+            # The trend chart shows the department's other years, so their files are part of the key.
+            key = "|".join([item.digest, source_url or "", *history[item.budget.department.code]])
+            keys.append(key)
+            if key not in self.departments:
+                jobs.append((key, (item, source_url, indexes.department_charts(item, loaded))))
+        self._run(jobs)
+        self.departments = {k: self.departments[k] for k in keys}
+        files: dict[str, bytes] = {}
+        for key in keys:
+            files.update(self.departments[key])
+        files.update(indexes.index_pages(loaded, _ENV))
+        files.update(guide_pages())
+        return files
+
+    def _run(self, jobs: list[tuple[str, tuple[Loaded, str | None, str]]]) -> None:
+        global _JOBS
+        if len(jobs) >= PARALLEL_FROM and self.workers > 1:
+            import multiprocessing
+
+            _JOBS = [job for _, job in jobs]  # inherited by the forked workers, not pickled
+            try:
+                with multiprocessing.get_context("fork").Pool(self.workers) as pool:
+                    results = pool.map(_render_job, range(len(jobs)), chunksize=8)
+            finally:
+                _JOBS = []
+        else:
+            results = [render_department(item, url, {"charts": charts}) for _, (item, url, charts) in jobs]
+        for (key, _), rendered in zip(jobs, results, strict=True):
+            self.departments[key] = rendered
+
+
+def render_all(budgets_dir: Path, source_base: str | None = None) -> dict[str, bytes]:
+    return Renderer(budgets_dir, source_base).render()
 
 
 def guide_pages() -> dict[str, bytes]:
@@ -118,15 +180,26 @@ def guide_pages() -> dict[str, bytes]:
             for p in sorted(docs.rglob("*")) if p.is_file()}
 
 
-def sync(files: dict[str, bytes], out: Path) -> RenderResult:
-    """Make ``out`` hold exactly ``files``, rewriting only what changed."""
+def sync(files: dict[str, bytes], out: Path, known: dict[str, bytes] | None = None) -> RenderResult:
+    """Make ``out`` hold exactly ``files``, rewriting only what changed.
+
+    ``known`` (kept by a long-running preview) remembers what was last written, so unchanged
+    files are recognised without reading them back.
+    """
     out.mkdir(parents=True, exist_ok=True)
     written = unchanged = removed = 0
     for rel, data in sorted(files.items()):
         target = out / rel
-        if target.is_file() and target.read_bytes() == data:
+        if known is not None and known.get(rel) is data:
             unchanged += 1
             continue
+        if target.is_file() and target.read_bytes() == data:
+            unchanged += 1
+            if known is not None:
+                known[rel] = data
+            continue
+        if known is not None:
+            known[rel] = data
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
         with os.fdopen(fd, "wb") as fh:

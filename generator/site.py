@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from generator.errors import GeneratorError, ValidationFailed
-from generator.render import render_all, sync
+from generator.render import Renderer, sync
 
 CONFIG = Path("mkdocs.yml")
 BUILD = Path("build")
@@ -50,8 +50,8 @@ def source_base() -> str:
     return f"{_repo_url().rstrip('/')}/blob/{branch}"
 
 
-def site_files(budgets: Path) -> dict[str, bytes]:
-    files = render_all(budgets, source_base())
+def site_files(budgets: Path, renderer: Renderer | None = None) -> dict[str, bytes]:
+    files = (renderer or Renderer(budgets, source_base())).render()
     for asset in sorted(ASSETS.rglob("*")):
         if asset.is_file():
             files[f"assets/{asset.relative_to(ASSETS).as_posix()}"] = asset.read_bytes()
@@ -69,23 +69,27 @@ def nav(files: dict[str, bytes]) -> list[Any]:
     return items
 
 
-def write_build_config(files: dict[str, bytes], site_dir: Path) -> Path:
+def write_build_config(files: dict[str, bytes], site_dir: Path, name: str = "docs") -> Path:
+    """build/<name>.yml: inherits mkdocs.yml, adds the year navigation; sources in build/<name>/."""
     BUILD.mkdir(exist_ok=True)
     config = {
         "INHERIT": "../mkdocs.yml",
-        "docs_dir": "docs",
+        "docs_dir": name,
         "theme": {"custom_dir": "../generator/theme"},
         "site_dir": str(site_dir.resolve()),
         "nav": nav(files),
+        # Department pages are reached from their year page, not listed in the navigation.
+        "not_in_nav": "/*/*/index.md\n/*/*/errata.md\n",
     }
-    path = BUILD / "mkdocs.yml"
+    path = BUILD / ("mkdocs.yml" if name == "docs" else f"{name}.yml")
     path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
 
 
-def render_sources(budgets: Path) -> dict[str, bytes]:
-    files = site_files(budgets)
-    sync(files, BUILD / "docs")
+def render_sources(budgets: Path, renderer: Renderer | None = None,
+                   known: dict[str, bytes] | None = None, name: str = "docs") -> dict[str, bytes]:
+    files = site_files(budgets, renderer)
+    sync(files, BUILD / name, known)
     return files
 
 
@@ -145,8 +149,11 @@ def serve(budgets: Path, addr: str) -> None:
     from watchdog.events import FileSystemEvent, FileSystemEventHandler
     from watchdog.observers import Observer
 
-    files = render_sources(budgets)
-    config_path = write_build_config(files, BUILD / "preview-site")
+    renderer = Renderer(budgets, source_base())
+    known: dict[str, bytes] = {}
+    # The preview has its own sources and output, so it never disturbs a `site` build.
+    files = render_sources(budgets, renderer, known, "preview")
+    config_path = write_build_config(files, BUILD / "preview-site", "preview")
     lock = threading.Lock()
 
     class Rerender(FileSystemEventHandler):
@@ -154,7 +161,7 @@ def serve(budgets: Path, addr: str) -> None:
             if str(event.src_path).endswith(".yaml"):
                 with lock:
                     try:
-                        render_sources(budgets)
+                        render_sources(budgets, renderer, known, "preview")
                     except ValidationFailed as exc:
                         log = logging.getLogger("generator")
                         for problem in exc.problems:
@@ -167,6 +174,10 @@ def serve(budgets: Path, addr: str) -> None:
     observer.schedule(Rerender(), str(budgets), recursive=True)
     observer.start()
     try:
-        mkdocs_serve(config_file=str(config_path), livereload=True, dev_addr=addr)
+        # "dirty": rebuild only the pages whose markdown changed, not the whole district
+        # "dirty": rebuild only the pages whose markdown changed, not the whole district. MkDocs warns
+        # that dirty navigation may be stale, so the preview is not strict (the real build is).
+        logging.getLogger("mkdocs").setLevel(logging.INFO)
+        mkdocs_serve(config_file=str(config_path), livereload=True, build_type="dirty", dev_addr=addr, strict=False)
     finally:
         observer.stop()

@@ -6,6 +6,7 @@ and runs the pure rules. Nothing here prints or exits.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -16,7 +17,7 @@ from pydantic import ValidationError
 
 from generator import profiles, registry, rules
 from generator.errors import InputError, Problem, Severity
-from generator.loader import Document, load
+from generator.loader import Document, decode, parse
 from generator.model import Budget
 
 _TYPE_SLUGS = {
@@ -39,6 +40,7 @@ class Loaded:
     path: Path
     document: Document
     budget: Budget
+    digest: str = ""  # sha256 of the file's bytes: the cache key of everything derived from it
 
 
 @dataclass
@@ -122,9 +124,29 @@ def budget_files(paths: Iterable[Path]) -> list[Path]:
     return out
 
 
+FileResult = tuple[list[Problem], Loaded | None]
+
+
+def check_file(path: Path, shown: str, raw: bytes, reason_threshold: Decimal | None = None) -> FileResult:
+    """Every single-file problem of one budget file, and the loaded budget when it parses."""
+    try:
+        doc = parse(decode(raw, shown), shown)
+    except InputError as exc:
+        return [exc.at(shown).problem], None
+    budget, problems = parse_budget(doc)
+    if budget is None:
+        return problems, None
+    problems += check_budget(doc, budget, reason_threshold)
+    return problems, Loaded(path, doc, budget, hashlib.sha256(raw).hexdigest())
+
+
 def validate_paths(
-    paths: Iterable[Path], reason_threshold: Decimal | None = None, root: Path | None = None
+    paths: Iterable[Path],
+    reason_threshold: Decimal | None = None,
+    root: Path | None = None,
+    cache: dict[tuple[str, str, Decimal | None], FileResult] | None = None,
 ) -> Report:
+    """Validate files; with ``cache`` (kept by a long-running preview), unchanged files are not re-checked."""
     report = Report()
     for path in budget_files(paths):
         report.files += 1
@@ -132,17 +154,17 @@ def validate_paths(
         if not path.is_file():
             report.problems.append(Problem("missing-file", Severity.ERROR, "文件不存在", shown))
             continue
-        try:
-            doc = load(path, shown)
-        except InputError as exc:
-            report.problems.append(exc.at(shown).problem)
-            continue
-        budget, problems = parse_budget(doc)
+        raw = path.read_bytes()
+        key = (shown, hashlib.sha256(raw).hexdigest(), reason_threshold)
+        result = cache.get(key) if cache is not None else None
+        if result is None:
+            result = check_file(path, shown, raw, reason_threshold)
+            if cache is not None:
+                cache[key] = result
+        problems, loaded = result
         report.problems += problems
-        if budget is None:
-            continue
-        report.problems += check_budget(doc, budget, reason_threshold)
-        report.budgets.append(Loaded(path, doc, budget))
+        if loaded is not None:
+            report.budgets.append(loaded)
     report.problems += cross_file(report.budgets)
     report.problems = rules.sort_problems(report.problems)
     return report
