@@ -34,7 +34,8 @@ def _label_width(labels: list[str]) -> int:
 
 
 def _svg(title: str, desc: str, height: int, body: str, uid: str, width: int = WIDTH) -> str:
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" '
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+            f'viewBox="0 0 {width} {height}" role="img" '
             f'aria-labelledby="{uid}-t {uid}-d" preserveAspectRatio="xMinYMin meet">'
             f'<title id="{uid}-t">{escape(title)}</title><desc id="{uid}-d">{escape(desc)}</desc>{_patterns(uid)}{body}</svg>')
 

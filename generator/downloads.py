@@ -52,14 +52,15 @@ def budget_json(budget: Budget, profile: Profile, built: dict[str, Table]) -> by
 WORKBOOK = "budget.xlsx"
 
 
-def department_files(budget: Budget, reg: Registry, profile: Profile, built: dict[str, Table]) -> dict[str, bytes]:
+def department_files(budget: Budget, reg: Registry, profile: Profile, built: dict[str, Table],
+                     source_text: str | None = None) -> dict[str, bytes]:
     """Each table as CSV; every table in one workbook in the published layout (the same file
     ``export-xlsx`` writes, which ``import-xlsx`` reads back); the whole budget as JSON."""
     from generator.excel_export import export_bytes
 
     files: dict[str, bytes] = {
         f"{DATA_DIR}/budget.json": budget_json(budget, profile, built),
-        f"{DATA_DIR}/{WORKBOOK}": export_bytes(budget),
+        f"{DATA_DIR}/{WORKBOOK}": export_bytes(budget, source_text or None),
     }
     for key, table in built.items():
         files[f"{DATA_DIR}/{key}.csv"] = table_csv(table)

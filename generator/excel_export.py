@@ -12,7 +12,6 @@ Written with XlsxWriter (the site writes one per department-year); excel_import 
 from __future__ import annotations
 
 import io
-import struct
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -137,11 +136,12 @@ def write_table(ws: Worksheet, fmt: _Formats, budget: Budget, table: Table, titl
     ws.freeze_panes(FIRST_HEADER_ROW - 1 + header_depth(table.columns), 0)
 
 
-def canonical_lines(budget: Budget) -> list[str]:
-    return [CANONICAL_NOTE, *dumps_model(budget, header="").splitlines()]
+def canonical_lines(budget: Budget, source_text: str | None = None) -> list[str]:
+    text = source_text if source_text is not None else dumps_model(budget, header="")
+    return [CANONICAL_NOTE, *text.splitlines()]
 
 
-def write_workbook(budget: Budget, wb: Workbook) -> None:
+def write_workbook(budget: Budget, wb: Workbook, source_text: str | None = None) -> None:
     profile = profiles.load(budget.profile)
     built = tables.build(budget, registry.for_year(budget.year), [t.key for t in profile.tables])
     fmt = _Formats.of(wb)
@@ -152,7 +152,7 @@ def write_workbook(budget: Budget, wb: Workbook) -> None:
             notes.append(profile.summary_note)
         write_table(wb.add_worksheet(spec.title), fmt, budget, table, spec.title, notes)
     ws = wb.add_worksheet(CANONICAL_SHEET)
-    for row, line in enumerate(canonical_lines(budget)):
+    for row, line in enumerate(canonical_lines(budget, source_text)):
         if line:  # a blank YAML line stays an empty row
             ws.write_string(row, 0, line)
     _set_width(ws, 0, 120)
@@ -163,38 +163,14 @@ def write_workbook(budget: Budget, wb: Workbook) -> None:
     })
 
 
-def _dos_stamp(stamp: datetime) -> tuple[int, int]:
-    return (stamp.hour << 11 | stamp.minute << 5 | stamp.second // 2,
-            (stamp.year - 1980) << 9 | stamp.month << 5 | stamp.day)
+def export_bytes(budget: Budget, source_text: str | None = None) -> bytes:
+    """The workbook's bytes; the same budget (and source text) always gives the same bytes.
 
-
-def _date_members(data: bytes, stamp: datetime) -> bytes:
-    """Stamp every archive member with ``stamp`` in place (XlsxWriter fixes them at 1 January 1980).
-
-    Only the 2-byte DOS time/date fields of the local and central headers change; no
-    member's data or CRC is touched, so this costs microseconds.
+    ``source_text`` is the budget file as the editor wrote it (comments included); when given it
+    fills the ``_canonical`` sheet instead of a re-serialisation of the model.
     """
-    out = bytearray(data)
-    time, date = _dos_stamp(stamp)
-    end = out.rfind(b"PK\x05\x06")
-    count, _, start = struct.unpack_from("<HII", out, end + 10)
-    at = start
-    for _ in range(count):
-        if out[at:at + 4] != b"PK\x01\x02":
-            raise ValueError("unexpected zip layout")
-        struct.pack_into("<HH", out, at + 12, time, date)
-        name, extra, comment = struct.unpack_from("<HHH", out, at + 28)
-        (local,) = struct.unpack_from("<I", out, at + 42)
-        if out[local:local + 4] != b"PK\x03\x04":
-            raise ValueError("unexpected zip layout")
-        struct.pack_into("<HH", out, local + 10, time, date)
-        at += 46 + name + extra + comment
-    return bytes(out)
-
-
-def export_bytes(budget: Budget) -> bytes:
     buffer = io.BytesIO()
-    wb = Workbook(buffer, {"in_memory": True})
-    write_workbook(budget, wb)
+    wb = Workbook(buffer, {"in_memory": True})  # XlsxWriter dates every zip member 1980-01-01
+    write_workbook(budget, wb, source_text)
     wb.close()
-    return _date_members(buffer.getvalue(), fixed_time(budget.year))
+    return buffer.getvalue()

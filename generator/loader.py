@@ -33,6 +33,7 @@ class Document:
     path: str
     data: Any
     marks: dict[Path_, Mark] = field(default_factory=dict)
+    text: str = ""  # the source as written (comments included), e.g. for the workbook's _canonical sheet
 
     def mark(self, loc: Path_) -> Mark:
         """Position of ``loc``, or of its nearest ancestor that exists in the file."""
@@ -141,7 +142,7 @@ def _fast_parse(text: str, path: str) -> Document | None:
         return None
     finally:
         loader.dispose()
-    return Document(path=path, data=data, marks=marks)
+    return Document(path=path, data=data, marks=marks, text=text)
 
 
 def parse(text: str, path: str = "<string>") -> Document:
@@ -177,7 +178,7 @@ def parse(text: str, path: str = "<string>") -> Document:
     finally:
         if loader is not None:
             loader.dispose()
-    return Document(path=path, data=data, marks=marks)
+    return Document(path=path, data=data, marks=marks, text=text)
 
 
 def _deep_line(text: str) -> int | None:

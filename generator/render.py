@@ -59,7 +59,7 @@ def render_department(item: Loaded, source_url: str | None = None, extra: dict[s
     profile = profiles.load(b.profile)
     base = dept_dir(b)
     ctx = page_context(b, reg, profile)
-    files = downloads.department_files(b, reg, profile, ctx["tables"])
+    files = downloads.department_files(b, reg, profile, ctx["tables"], item.document.text)
     ctx.update(
         source_url=source_url,
         errata_link="errata.md" if b.errata else None,

@@ -106,7 +106,11 @@ INCOME_LABELS = [
     ("subsidiary", "附属单位上缴收入"),
     ("operating", "事业单位经营收入"),
 ]
-FISCAL_LABELS = [("general_budget", "一般公共预算拨款"), ("gov_fund", "政府性基金预算拨款"), ("state_capital", "国有资本经营预算拨款")]
+FISCAL_LABELS = [
+    ("general_budget", "一般公共预算拨款"),
+    ("gov_fund", "政府性基金预算拨款"),
+    ("state_capital", "国有资本经营预算拨款"),
+]
 PAIR_COLUMNS = [
     Column(("收入", "项目"), "text"),
     Column(("收入", "预算数")),

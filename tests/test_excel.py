@@ -52,7 +52,7 @@ def test_export_is_byte_identical_and_timeless(seed):
     first, second = export_bytes(seed), export_bytes(seed)
     assert first == second
     with zipfile.ZipFile(io.BytesIO(first)) as z:
-        assert {i.date_time for i in z.infolist()} == {(2023, 1, 1, 0, 0, 0)}
+        assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}  # no clock in the archive
         core = z.read("docProps/core.xml").decode()
     assert "2023-01-01T00:00:00Z" in core
 

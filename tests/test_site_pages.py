@@ -81,3 +81,28 @@ def test_incremental_sync_rewrites_only_what_changed(district: Path, tmp_path: P
     rewritten = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and p.stat().st_mtime_ns != 1}
     assert changed.written == len(rewritten) > 0
     assert all(r.startswith("2023/63003/") for r in rewritten), rewritten
+
+
+def test_published_workbook_imports_back_to_the_same_budget(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The site's budget.xlsx carries the YAML as written, and import-xlsx reads the same model back."""
+    from generator.excel_import import import_workbook
+    from generator.loader import load
+    from generator.validate import parse_budget
+
+    monkeypatch.chdir(ROOT)
+    files = render_all(ROOT / "budgets")
+    path = tmp_path / "budget.xlsx"
+    path.write_bytes(files["2023/63002/data/budget.xlsx"])
+    budget, problems = import_workbook(path)
+    seed, _ = parse_budget(load(SEED))
+    assert not [p for p in problems if p.severity.value == "error"], problems
+    assert budget.model_dump() == seed.model_dump()  # type: ignore[union-attr]
+
+
+def test_code_passes_lint() -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "ruff", "check", "generator", "tests", "bench"],
+                            cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
