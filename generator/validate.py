@@ -7,6 +7,7 @@ and runs the pure rules. Nothing here prints or exits.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -140,6 +141,32 @@ def check_file(path: Path, shown: str, raw: bytes, reason_threshold: Decimal | N
     return problems, Loaded(path, doc, budget, hashlib.sha256(raw).hexdigest())
 
 
+PARALLEL_FROM = 32
+_TODO: list[tuple[Path, str, bytes]] = []
+_THRESHOLD: list[Decimal | None] = [None]
+
+
+def _check_job(index: int) -> FileResult:
+    path, shown, raw = _TODO[index]
+    return check_file(path, shown, raw, _THRESHOLD[0])
+
+
+def _check_many(todo: list[tuple[Path, str, bytes]], reason_threshold: Decimal | None) -> list[FileResult]:
+    """Check files, spread over processes when there are many (each file is independent)."""
+    workers = os.cpu_count() or 1
+    if len(todo) < PARALLEL_FROM or workers < 2:
+        return [check_file(path, shown, raw, reason_threshold) for path, shown, raw in todo]
+    import multiprocessing
+
+    global _TODO
+    _TODO, _THRESHOLD[0] = todo, reason_threshold  # inherited by the forked workers
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            return pool.map(_check_job, range(len(todo)), chunksize=16)
+    finally:
+        _TODO = []
+
+
 def validate_paths(
     paths: Iterable[Path],
     reason_threshold: Decimal | None = None,
@@ -148,19 +175,26 @@ def validate_paths(
 ) -> Report:
     """Validate files; with ``cache`` (kept by a long-running preview), unchanged files are not re-checked."""
     report = Report()
-    for path in budget_files(paths):
-        report.files += 1
+    files = budget_files(paths)
+    results: list[FileResult | None] = []
+    todo: list[tuple[int, tuple[str, str, Decimal | None], tuple[Path, str, bytes]]] = []
+    for index, path in enumerate(files):
         shown = _display(path, root)
         if not path.is_file():
-            report.problems.append(Problem("missing-file", Severity.ERROR, "文件不存在", shown))
+            results.append(([Problem("missing-file", Severity.ERROR, "文件不存在", shown)], None))
             continue
         raw = path.read_bytes()
         key = (shown, hashlib.sha256(raw).hexdigest(), reason_threshold)
-        result = cache.get(key) if cache is not None else None
-        if result is None:
-            result = check_file(path, shown, raw, reason_threshold)
-            if cache is not None:
-                cache[key] = result
+        results.append(cache.get(key) if cache is not None else None)
+        if results[-1] is None:
+            todo.append((index, key, (path, shown, raw)))
+    for (index, key, _), result in zip(todo, _check_many([job for _, _, job in todo], reason_threshold), strict=True):
+        results[index] = result
+        if cache is not None:
+            cache[key] = result
+    report.files = len(files)
+    for result in results:
+        assert result is not None
         problems, loaded = result
         report.problems += problems
         if loaded is not None:
