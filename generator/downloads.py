@@ -60,7 +60,7 @@ def department_files(budget: Budget, reg: Registry, profile: Profile, built: dic
 
     files: dict[str, bytes] = {
         f"{DATA_DIR}/budget.json": budget_json(budget, profile, built),
-        f"{DATA_DIR}/{WORKBOOK}": export_bytes(budget, source_text or None),
+        f"{DATA_DIR}/{WORKBOOK}": export_bytes(budget, source_text or None, built),
     }
     for key, table in built.items():
         files[f"{DATA_DIR}/{key}.csv"] = table_csv(table)

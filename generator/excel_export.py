@@ -141,9 +141,11 @@ def canonical_lines(budget: Budget, source_text: str | None = None) -> list[str]
     return [CANONICAL_NOTE, *text.splitlines()]
 
 
-def write_workbook(budget: Budget, wb: Workbook, source_text: str | None = None) -> None:
+def write_workbook(budget: Budget, wb: Workbook, source_text: str | None = None,
+                   built: dict[str, Table] | None = None) -> None:
     profile = profiles.load(budget.profile)
-    built = tables.build(budget, registry.for_year(budget.year), [t.key for t in profile.tables])
+    if built is None:
+        built = tables.build(budget, registry.for_year(budget.year), [t.key for t in profile.tables])
     fmt = _Formats.of(wb)
     for i, spec in enumerate(profile.tables):
         table = built[spec.key]
@@ -163,7 +165,7 @@ def write_workbook(budget: Budget, wb: Workbook, source_text: str | None = None)
     })
 
 
-def export_bytes(budget: Budget, source_text: str | None = None) -> bytes:
+def export_bytes(budget: Budget, source_text: str | None = None, built: dict[str, Table] | None = None) -> bytes:
     """The workbook's bytes; the same budget (and source text) always gives the same bytes.
 
     ``source_text`` is the budget file as the editor wrote it (comments included); when given it
@@ -171,6 +173,6 @@ def export_bytes(budget: Budget, source_text: str | None = None) -> bytes:
     """
     buffer = io.BytesIO()
     wb = Workbook(buffer, {"in_memory": True})  # XlsxWriter dates every zip member 1980-01-01
-    write_workbook(budget, wb, source_text)
+    write_workbook(budget, wb, source_text, built)
     wb.close()
     return buffer.getvalue()
