@@ -49,6 +49,10 @@ RULE_CASES: dict[str, Case] = {
     "code-level": Case(((r'^  - code: "2012906"', '"2012906"', '"20129"'),), r'^  - code: "2012906"'),
     "unknown-code": Case(((r'^  - code: "2012906"', '"2012906"', '"2012998"'),), r'^  - code: "2012906"'),
     "code-name-mismatch": Case(((r"name: 工会事务$", "工会事务", "工会事物"),), r"name: 工会事务$"),
+    # 2080506 exists in the 2023 registry without a 科目说明 (Part 4 would lack its entry).
+    "missing-code-description": Case(((r'code: "2080505"', "2080505", "2080506"),
+                                      (r"name: 机关事业单位基本养老保险缴费支出$", "机关事业单位基本养老保险缴费支出",
+                                       "机关事业单位职业年金缴费支出")), r'code: "2080505"'),
     "income-expenditure-mismatch": Case(((r"amount: 977\.40", "977.40", "977.50"),), r"amount: 977\.40"),
     # Overall balance holds (carryover 1.00 in, year-end 1.00 out) but each fund is off by 1.00.
     "fund-balance-mismatch": Case(

@@ -64,3 +64,13 @@ def code_name(ctx: Context) -> Iterator[Finding]:
         if entry and not entry.accepts(name):
             yield Finding(loc[:-1] + ("name",), f"编码 {code} 的名称应为“{entry.name}”，文件中是“{name}”",
                           expected=entry.name, actual=name)
+
+
+@rule("missing-code-description", Severity.WARNING, "科目没有科目说明",
+      "第四部分名词解释会逐条解释本部门用到的支出功能分类（项）；编码表中这一项还没有科目说明，"
+      "名词解释里就会缺这一条。请在 generator/reference/<年度>.yaml 中补上官方的科目说明。")
+def missing_description(ctx: Context) -> Iterator[Finding]:
+    for i, line in enumerate(ctx.budget.expenditure):
+        entry = ctx.registry.function.get(line.code)
+        if entry is not None and not entry.description:
+            yield Finding(("expenditure", i, "code"), f"支出功能分类 {line.code} {entry.name} 在编码表中没有科目说明")
