@@ -20,7 +20,7 @@ from generator.errors import InputError
 Path_ = tuple[str | int, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mark:
     line: int
     column: int
@@ -35,8 +35,15 @@ class Document:
     marks: dict[Path_, Mark] = field(default_factory=dict)
     text: str = ""  # the source as written (comments included), e.g. for the workbook's _canonical sheet
 
+    def drop_marks(self) -> None:
+        """Forget the positions (a large share of a loaded file's memory); ``mark`` rebuilds them."""
+        if self.text:
+            self.marks = {}
+
     def mark(self, loc: Path_) -> Mark:
         """Position of ``loc``, or of its nearest ancestor that exists in the file."""
+        if not self.marks and self.text:
+            self.marks = parse(self.text, self.path).marks  # dropped to save memory; rebuilt on demand
         loc = tuple(loc)
         while loc:
             if loc in self.marks:
@@ -97,57 +104,70 @@ MAX_DEPTH = 40
 _MAP, _SEQ = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
 
 
-def _walk(loader: _Loader, node: yaml.Node, loc: Path_, marks: dict[Path_, Mark], budget: list[int]) -> Any:
+_STR = "tag:yaml.org,2002:str"
+
+
+def _walk(loader: _Loader, node: yaml.Node, loc: Path_, marks: dict[Path_, Mark] | None, budget: list[int]) -> Any:
+    """Build the data of ``node``; record positions in ``marks`` unless it is None (fast path)."""
     budget[0] += 1
     if budget[0] > MAX_NODES or len(loc) > MAX_DEPTH:
         raise InputError("yaml-syntax", "文件嵌套过深或别名展开过多，不像预算文件",
                          line=node.start_mark.line + 1, column=node.start_mark.column + 1)
-    marks.setdefault(loc, Mark(node.start_mark.line + 1, node.start_mark.column + 1))
-    if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in (_MAP, _SEQ):
+    if marks is not None:
+        marks.setdefault(loc, Mark(node.start_mark.line + 1, node.start_mark.column + 1))
+    if isinstance(node, yaml.ScalarNode):
+        return node.value if node.tag == _STR else loader.construct_object(node, deep=True)
+    if node.tag not in (_MAP, _SEQ):
         raise InputError("yaml-syntax", f"不支持的 YAML 标签 {node.tag}",
                          line=node.start_mark.line + 1, column=node.start_mark.column + 1)
     if isinstance(node, yaml.MappingNode):
         loader.flatten_mapping(node)
         result: dict[Any, Any] = {}
+        first_line: dict[str, int] = {}
         for key_node, value_node in node.value:
             key = loader.construct_object(key_node, deep=True)
             if not isinstance(key, (str, int)):
                 raise ConstructorError(None, None, "键必须是文字", key_node.start_mark)
             key = str(key)
+            line = key_node.start_mark.line + 1
             if key in result:
                 raise InputError(
                     "duplicate-key",
-                    f"键“{key}”重复出现（第一次在第 {marks[loc + (key,)].line} 行）",
-                    line=key_node.start_mark.line + 1,
+                    f"键“{key}”重复出现（第一次在第 {first_line[key]} 行）",
+                    line=line,
                     column=key_node.start_mark.column + 1,
                 )
-            marks[loc + (key,)] = Mark(key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            # Errors about a value point at its key's line, which is where editors look.
+            first_line[key] = line
+            if marks is not None:
+                # Errors about a value point at its key's line, which is where editors look.
+                marks[loc + (key,)] = Mark(line, key_node.start_mark.column + 1)
             result[key] = _walk(loader, value_node, loc + (key,), marks, budget)
         return result
-    if isinstance(node, yaml.SequenceNode):
-        return [_walk(loader, item, loc + (i,), marks, budget) for i, item in enumerate(node.value)]
-    return loader.construct_object(node, deep=True)
+    return [_walk(loader, item, loc + (i,), marks, budget) for i, item in enumerate(node.value)]
 
 
-def _fast_parse(text: str, path: str) -> Document | None:
+def _fast_parse(text: str, path: str, with_marks: bool) -> Document | None:
     if _FastLoader is None:
         return None
     loader = _FastLoader(text)
     try:
         node = loader.get_single_node()
-        marks: dict[Path_, Mark] = {}
+        marks: dict[Path_, Mark] | None = {} if with_marks else None
         data = {} if node is None else _walk(loader, node, (), marks, [0])
     except Exception:  # the reference parser below reports it, located
         return None
     finally:
         loader.dispose()
-    return Document(path=path, data=data, marks=marks, text=text)
+    return Document(path=path, data=data, marks=marks or {}, text=text)
 
 
-def parse(text: str, path: str = "<string>") -> Document:
-    """Parse YAML text; raise :class:`InputError` with a position on any problem."""
-    if (fast := _fast_parse(text, path)) is not None:
+def parse(text: str, path: str = "<string>", with_marks: bool = True) -> Document:
+    """Parse YAML text; raise :class:`InputError` with a position on any problem.
+
+    ``with_marks=False`` skips recording positions (faster); ``Document.mark`` rebuilds them
+    from the text the first time a problem needs one.
+    """
+    if (fast := _fast_parse(text, path, with_marks)) is not None:
         return fast
     loader: _Loader | None = None
     try:

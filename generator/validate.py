@@ -131,13 +131,14 @@ FileResult = tuple[list[Problem], Loaded | None]
 def check_file(path: Path, shown: str, raw: bytes, reason_threshold: Decimal | None = None) -> FileResult:
     """Every single-file problem of one budget file, and the loaded budget when it parses."""
     try:
-        doc = parse(decode(raw, shown), shown)
+        doc = parse(decode(raw, shown), shown, with_marks=False)
     except InputError as exc:
         return [exc.at(shown).problem], None
     budget, problems = parse_budget(doc)
     if budget is None:
         return problems, None
     problems += check_budget(doc, budget, reason_threshold)
+    doc.drop_marks()  # positions are only needed to report a problem; they are rebuilt if one arises later
     return problems, Loaded(path, doc, budget, hashlib.sha256(raw).hexdigest())
 
 
