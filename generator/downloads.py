@@ -46,7 +46,8 @@ def budget_json(budget: Budget, profile: Profile, built: dict[str, Table]) -> by
             for key, t in built.items()
         },
     }
-    return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")
+    # compact: the C encoder (indentation would fall back to the pure-Python one, 5x slower)
+    return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
 WORKBOOK = "budget.xlsx"
