@@ -13,6 +13,24 @@ from generator import charts, derive, registry
 from generator.money import ZERO, convert, fmt, total, year_change
 from generator.validate import Loaded
 
+_MEMO: dict[tuple[str, str], Any] = {}
+
+
+def _memo(kind: str, item: Loaded, compute: Any) -> Any:
+    """Per-file results reused across pages and across a preview's re-renders (keyed by content)."""
+    if not item.digest:
+        return compute()
+    key = (kind, item.digest)
+    if key not in _MEMO:
+        if len(_MEMO) > 50_000:
+            _MEMO.clear()
+        _MEMO[key] = compute()
+    return _MEMO[key]
+
+
+def totals_of(item: Loaded) -> derive.Totals:
+    return _memo("totals", item, lambda: derive.totals(item.budget))  # type: ignore[no-any-return]
+
 
 def _wan(item: Loaded, value: Decimal) -> Decimal:
     """Cross-department figures are shown in 万元 whatever each file records."""
@@ -23,7 +41,7 @@ def year_rows(items: list[Loaded]) -> list[dict[str, Any]]:
     rows = []
     for item in items:
         b = item.budget
-        t = derive.totals(b)
+        t = totals_of(item)
         change = year_change(t.spending, t.prior_spending) if t.prior_spending is not None else None
         rows.append({
             "code": b.department.code,
@@ -51,27 +69,27 @@ def _change_text(item: Loaded, change: Any) -> str:
     }[change.direction]
 
 
+def _classes(item: Loaded) -> tuple[list[tuple[str, str, Decimal]], list[tuple[str, str, Decimal]]]:
+    """(code, name, amount in 万元) of the department's function classes and economic classes."""
+    b = item.budget
+    reg = registry.for_year(b.year)
+    func = [(r.code, r.name, _wan(item, r.values[0]))
+            for r in derive.function_tree(b, reg, [derive.line_total]) if r.level == 0]
+    codes = derive.economic_by_code([*b.basic_by_economic, *b.project_by_economic])
+    econ = [(c, reg.economic_name(c), _wan(item, v)) for c, v in codes.items() if len(c) == 3]
+    return func, econ
+
+
 def rollup(items: list[Loaded]) -> dict[str, list[tuple[str, str, str]]]:
     """District totals by function class and by economic class (general budget, basic + project)."""
-    func: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    econ: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    sums: dict[str, dict[str, Decimal]] = {"function": defaultdict(lambda: ZERO), "economic": defaultdict(lambda: ZERO)}
     names: dict[str, str] = {}
     for item in items:
-        b = item.budget
-        reg = registry.for_year(b.year)
-        for row in derive.function_tree(b, reg, [derive.line_total]):
-            if row.level == 0:
-                func[row.code] += _wan(item, row.values[0])
-                names[f"f{row.code}"] = row.name
-        codes = derive.economic_by_code([*b.basic_by_economic, *b.project_by_economic])
-        for code, amount in codes.items():
-            if len(code) == 3:
-                econ[code] += _wan(item, amount)
-                names[f"e{code}"] = reg.economic_name(code)
-    return {
-        "function": [(c, names[f"f{c}"], fmt(v)) for c, v in sorted(func.items())],
-        "economic": [(c, names[f"e{c}"], fmt(v)) for c, v in sorted(econ.items())],
-    }
+        for view, rows in zip(("function", "economic"), _memo("classes", item, lambda i=item: _classes(i)), strict=True):
+            for code, name, amount in rows:
+                sums[view][code] += amount
+                names[f"{view}{code}"] = name
+    return {view: [(c, names[f"{view}{c}"], fmt(v)) for c, v in sorted(sums[view].items())] for view in sums}
 
 
 def department_charts(item: Loaded, loaded: list[Loaded]) -> str:
@@ -117,7 +135,7 @@ def index_pages(loaded: list[Loaded], env: jinja2.Environment) -> dict[str, byte
     summaries = []
     for year in years:
         items = by_year[year]
-        spend = total(_wan(x, derive.totals(x.budget).spending) for x in items)
+        spend = total(_wan(x, totals_of(x).spending) for x in items)
         summaries.append({"year": year, "count": len(items), "total": fmt(spend)})
         page = env.get_template("year.md.j2").render(
             year=year, rows=year_rows(items), rollup=rollup(items) if len(items) > 1 else None,
@@ -133,7 +151,7 @@ def datasets(loaded: list[Loaded]) -> bytes:
     for item in loaded:
         b = item.budget
         base = f"{b.year}/{b.department.code}"
-        t = derive.totals(b)
+        t = totals_of(item)
         entries.append({
             "year": b.year,
             "department_code": b.department.code,
