@@ -19,8 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-
-from tests.conftest import ROOT, run_cli
+from conftest import ROOT, run_cli
 
 pytestmark = pytest.mark.browser
 

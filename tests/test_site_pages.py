@@ -106,3 +106,19 @@ def test_code_passes_lint() -> None:
     result = subprocess.run([sys.executable, "-m", "ruff", "check", "generator", "tests", "bench"],
                             cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_invalid_budget_leaves_the_previous_site_untouched(district: Path, tmp_path: Path) -> None:
+    """An error stops the build before anything is written: the published site stays as it was."""
+    from conftest import run_cli
+
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / "index.html").write_text("previous site", encoding="utf-8")
+    path = district / "2023" / "63003.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("personnel: 140.71", "personnel: 140.72"), encoding="utf-8")
+    result = run_cli("site", "--budgets", district, "--out", out, cwd=ROOT)
+    assert result.code == 1, result.explain()
+    assert "Traceback" not in result.output and "fund-balance-mismatch" in result.output, result.explain()
+    assert [p.name for p in out.iterdir()] == ["index.html"]
+    assert (out / "index.html").read_text(encoding="utf-8") == "previous site"
