@@ -17,10 +17,19 @@ DATA_DIR = "data"
 _FIXED_TIME = (2000, 1, 1, 0, 0, 0)
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _text(value: object, kind: str) -> str:
     if isinstance(value, Decimal):
         return fmt(value) if kind == "money" else str(value)
     return str(value)
+
+
+def _csv_cell(value: object, kind: str) -> str:
+    """A CSV cell; text that spreadsheet programs would run as a formula gets a leading apostrophe."""
+    text = _text(value, kind)
+    return "'" + text if not isinstance(value, Decimal) and text.startswith(_FORMULA_START) else text
 
 
 def table_csv(table: Table) -> bytes:
@@ -28,7 +37,7 @@ def table_csv(table: Table) -> bytes:
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow([c.label for c in table.columns])
     for row in table.rows:
-        writer.writerow([_text(v, c.kind) for v, c in zip(row.cells, table.columns, strict=True)])
+        writer.writerow([_csv_cell(v, c.kind) for v, c in zip(row.cells, table.columns, strict=True)])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 

@@ -122,3 +122,14 @@ def test_invalid_budget_leaves_the_previous_site_untouched(district: Path, tmp_p
     assert "Traceback" not in result.output and "fund-balance-mismatch" in result.output, result.explain()
     assert [p.name for p in out.iterdir()] == ["index.html"]
     assert (out / "index.html").read_text(encoding="utf-8") == "previous site"
+
+
+def test_csv_text_cannot_become_a_spreadsheet_formula(tmp_path: Path) -> None:
+    from generator.downloads import table_csv
+    from generator.tables import Column, Row, Table
+
+    rows = [Row(['=HYPERLINK("http://x","y")', Decimal("-1.50")]), Row(["@SUM(A1)", Decimal("2")]),
+            Row(["水费", Decimal("0")])]
+    table = Table("t", [Column(("项目名称",), "text"), Column(("金额",))], rows)
+    text = table_csv(table).decode("utf-8-sig")
+    assert text.splitlines()[1:] == ["\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",-1.50", "'@SUM(A1),2.00", "水费,0.00"]
