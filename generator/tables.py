@@ -316,6 +316,15 @@ def department_performance(c: _Ctx) -> Table:
     return Table("department_performance", columns, rows, empty=dp is None)
 
 
+def procurement(c: _Ctx) -> Table:
+    """政府采购预算表: goods / works / services (some localities publish it as a table)."""
+    p, m = c.budget.procurement, c.money
+    parts = [("货物类", p.goods), ("工程类", p.works), ("服务类", p.services)]
+    columns = [Column(("采购类别",), "text"), Column(("预算数",))]
+    rows = [Row(["合计", m(p.goods + p.works + p.services)], "total"), *[Row([name, m(v)]) for name, v in parts]]
+    return Table("procurement", columns, rows, empty=not any(v for _, v in parts))
+
+
 BUILDERS: dict[str, Callable[[_Ctx], Table]] = {
     "income_expenditure_summary": income_expenditure_summary,
     "income_summary": income_summary,
@@ -330,6 +339,7 @@ BUILDERS: dict[str, Callable[[_Ctx], Table]] = {
     "projects": projects,
     "project_performance": project_performance,
     "department_performance": department_performance,
+    "procurement": procurement,
 }
 
 

@@ -250,3 +250,19 @@ def test_render_all_writes_year_and_home_pages(tmp_path: Path, monkeypatch: pyte
     files = render_all(ROOT / "budgets")
     assert {"index.md", "2023/index.md", "datasets.json", "2023/63002/index.md"} <= set(files)
     assert "[哈尔滨市道里区社会保险经办服务中心](63002/index.md)" in files["2023/index.md"].decode()
+
+
+def test_a_profile_can_add_a_table_without_template_changes() -> None:
+    """政府采购预算表 is not in the seed's profile; a locality adds it by listing it (generic table template)."""
+    from generator.pagedata import page_context
+    from generator.profiles import TableSpec
+    from generator.render import _ENV
+
+    base = profiles.load("harbin-13")
+    extended = base.model_copy(update={"tables": [*base.tables, TableSpec(key="procurement", title="政府采购预算表")]})
+    ctx = page_context(_loaded().budget, registry.for_year(2023), extended)
+    ctx.update(source_url=None, errata_link=None, downloads={}, table_templates=set(_ENV.list_templates()), charts="")
+    md = _ENV.get_template("part2.md.j2").render(ctx)
+    assert "### 十四、政府采购预算表" in md
+    rows = _md_rows(md[md.index("政府采购预算表") :])
+    assert rows[:4] == [["采购类别", "预算数"], ["合计", "409.75"], ["货物类", "0.00"], ["工程类", "0.00"]]
