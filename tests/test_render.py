@@ -266,3 +266,10 @@ def test_a_profile_can_add_a_table_without_template_changes() -> None:
     assert "### 十四、政府采购预算表" in md
     rows = _md_rows(md[md.index("政府采购预算表") :])
     assert rows[:4] == [["采购类别", "预算数"], ["合计", "409.75"], ["货物类", "0.00"], ["工程类", "0.00"]]
+
+
+def test_editors_guide_lists_every_table_key() -> None:
+    from generator.tables import BUILDERS
+
+    guide = (ROOT / "docs" / "editing.md").read_text(encoding="utf-8")
+    assert [k for k in BUILDERS if f"`{k}`" not in guide] == []
