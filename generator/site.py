@@ -6,6 +6,7 @@ failed build never leaves a half-written site.
 
 from __future__ import annotations
 
+import gc
 import logging
 import shutil
 import subprocess
@@ -160,6 +161,8 @@ def serve(budgets: Path, addr: str) -> None:
         def on_any_event(self, event: FileSystemEvent) -> None:
             if str(event.src_path).endswith(".yaml"):
                 with lock:
+                    # Everything loaded so far is long-lived: keep the collector from rescanning it.
+                    gc.freeze()
                     try:
                         render_sources(budgets, renderer, known, "preview")
                     except ValidationFailed as exc:
