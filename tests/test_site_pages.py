@@ -133,3 +133,48 @@ def test_csv_text_cannot_become_a_spreadsheet_formula(tmp_path: Path) -> None:
     table = Table("t", [Column(("项目名称",), "text"), Column(("金额",))], rows)
     text = table_csv(table).decode("utf-8-sig")
     assert text.splitlines()[1:] == ["\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",-1.50", "'@SUM(A1),2.00", "水费,0.00"]
+
+
+def test_serve_previews_and_rerenders_after_a_save(district: Path) -> None:
+    """`generator serve` shows the budgets and picks up a saved YAML without a restart."""
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--budgets", str(district),
+                             "--addr", f"127.0.0.1:{port}"], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/2023/63003/"
+
+    def page() -> str:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return str(response.read().decode("utf-8"))
+        except OSError:
+            return ""
+
+    def wait_for(text: str, seconds: float) -> bool:
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            if text in page():
+                return True
+            time.sleep(0.2)
+        return False
+
+    try:
+        assert wait_for("压减经费", 120), "preview did not come up"
+        path = district / "2023" / "63003.yaml"
+        path.write_text(path.read_text(encoding="utf-8").replace("reason: 压减经费", "reason: 压减房租"),
+                        encoding="utf-8")
+        assert wait_for("压减房租", 30), "preview did not pick up the saved YAML"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
