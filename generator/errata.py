@@ -52,7 +52,7 @@ def errata_page(b: Budget, reg: Registry, profile: Profile, env: jinja2.Environm
         f"# 勘误：{md_escape(b.department.name)}{b.year}年部门预算",
         "",
         "下列句子出自已公开的原文本，与同一文本中的报表数据相矛盾。“计算结果”由本项目从预算数据计算得出，"
-        "与[部门页面](index.md)一致。规则见编辑指南中的说明文字规则。",
+        "与[部门页面](index.md)一致。句子怎样计算见编辑指南中的[说明文字规则](../../guide/narrative-rules.md)。",
         "",
     ]
     for i, e in enumerate(b.errata, 1):
