@@ -6,15 +6,18 @@ and runs the pure rules. Nothing here prints or exits.
 
 from __future__ import annotations
 
+import difflib
+import functools
 import hashlib
 import os
+import typing
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from generator import profiles, registry, rules
 from generator.errors import InputError, Problem, Severity
@@ -80,6 +83,9 @@ def _schema_problem(doc: Document, err: Any) -> Problem:
     given = err.get("input")
     if slug == "unknown-key":
         message = f"未知字段“{name}”"
+        guess = difflib.get_close_matches(name, _field_names(), n=1, cutoff=0.7)
+        if guess:
+            message += f"，是不是“{guess[0]}”？"
     elif slug == "missing-field":
         message = f"缺少必填字段“{name}”"
     elif slug == "wrong-type" and kind in _EXPECTED:
@@ -92,6 +98,26 @@ def _schema_problem(doc: Document, err: Any) -> Problem:
         message = f"“{name}”：{err['msg']}"
     mark = doc.mark(loc)
     return Problem(slug, Severity.ERROR, message, doc.path, mark.line, mark.column)
+
+
+@functools.cache
+def _field_names() -> list[str]:
+    """Every key the schema knows, for “did you mean” hints on misspelt keys."""
+    names: set[str] = set()
+    todo: list[type[BaseModel]] = [Budget]
+    seen: set[type[BaseModel]] = set()
+    while todo:
+        model = todo.pop()
+        if model in seen:
+            continue
+        seen.add(model)
+        for field_name, info in model.model_fields.items():
+            names.add(field_name)
+            for arg in typing.get_args(info.annotation) or (info.annotation,):
+                for inner in typing.get_args(arg) or (arg,):
+                    if isinstance(inner, type) and issubclass(inner, BaseModel):
+                        todo.append(inner)
+    return sorted(names)
 
 
 def parse_budget(doc: Document) -> tuple[Budget | None, list[Problem]]:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import SEED_REL, edit_line, line_of, run_cli, seed_warnings
+from conftest import SEED, SEED_REL, edit_line, line_of, run_cli, seed_warnings
 
 SEED_WARNINGS = seed_warnings()
 
@@ -164,3 +164,11 @@ def test_markup_in_text_is_just_text(seed_text: str, tmp_path: Path, write_budge
     write_budget(edit_line(seed_text, line, "道里区政府", "\"<script>alert('x')</script>{{ 1 }}\""))
     result = run_cli("validate", "--format", "json", SEED_REL, cwd=tmp_path)
     assert result.code == 0, result.explain()
+
+
+def test_misspelt_key_gets_a_suggestion(tmp_path: Path, write_budget: Callable[..., Path]) -> None:
+    seed = SEED.read_text(encoding="utf-8")
+    write_budget(seed.replace("general_budget: {public: 1.60,", "general_budget: {pubic: 1.60,"))
+    result = run_cli("validate", SEED_REL, cwd=tmp_path)
+    assert result.code == 1, result.explain()
+    assert "[unknown-key]" in result.stdout and "“public”" in result.stdout, result.explain()
