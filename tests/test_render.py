@@ -273,3 +273,33 @@ def test_editors_guide_lists_every_table_key() -> None:
 
     guide = (ROOT / "docs" / "editing.md").read_text(encoding="utf-8")
     assert [k for k in BUILDERS if f"`{k}`" not in guide] == []
+
+
+def test_every_amount_in_the_narrative_is_a_table_figure_or_a_change(page: str) -> None:
+    """Each “X万元” of Part 3 is a cell of the derived tables, or |本年 − 上年| of a line recorded in the YAML."""
+    from generator import tables as tables_module
+    from generator.money import fmt
+
+    budget = _loaded().budget
+    built = tables_module.build(budget, registry.for_year(2023))
+    allowed = {fmt(c) for t in built.values() for r in t.rows for c in r.cells if isinstance(c, Decimal)}
+    raw = load(SEED).data
+    pairs: list[tuple[Decimal, Decimal]] = []
+    for x in raw["expenditure"]:
+        b = x["general_budget"]
+        pairs.append((sum((Decimal(b.get(k, 0)) for k in ("personnel", "public", "project")), Decimal(0)),
+                      Decimal(b.get("prior", 0))))
+    for view in ("basic_by_economic", "project_by_economic"):
+        for x in raw[view]:
+            cur = sum((Decimal(i["amount"]) for i in x.get("items", [])), Decimal(0)) or Decimal(x.get("amount", 0))
+            pairs.append((cur, Decimal(x.get("prior", 0))))
+    oc = raw["operating_costs"]
+    pairs.append((Decimal(oc["amount"]), Decimal(oc["prior"])))
+    current_total = sum((c for c, _ in pairs[: len(raw["expenditure"])]), Decimal(0))
+    prior_total = sum((p for _, p in pairs[: len(raw["expenditure"])]), Decimal(0))
+    pairs.append((current_total, prior_total))
+    allowed |= {fmt(abs(c - p)) for c, p in pairs} | {fmt(Decimal(oc["amount"]))}
+    part3 = page[page.index("## 第三部分") : page.index("## 第四部分")]
+    printed = re.findall(_AMOUNT, part3)
+    assert len(printed) > 80
+    assert [a for a in printed if a not in allowed] == []
