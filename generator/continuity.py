@@ -26,7 +26,8 @@ SLUG = "prior-year-mismatch"
 TITLE = "上年数与上年预算文件不一致"
 EXPLANATION = ("同一部门相邻两年都有预算文件时，本年文件中各行的上年数（prior）必须等于上年文件中同一行的本年数"
                "（功能分类按资金来源、经济分类款、“三公”经费各项、机关运行经费、人员数）；"
-               "确因科目调整等原因不同时，在该行填写 prior_adjustment 说明原因。")
+               "确因科目调整等原因不同时，在该行填写 prior_adjustment 说明原因。上年有金额的功能分类（项）"
+               "在本年文件中整行消失也报错：本年取消的科目要保留该行、本年数为 0、只填上年数。")
 THREE_PUBLIC = {"outbound": "因公出国（境）费", "vehicle_purchase": "公务用车购置费",
                 "vehicle_operation": "公务用车运行维护费", "reception": "公务接待费"}
 
@@ -103,8 +104,27 @@ def compare_years(cur: Loaded, last: Loaded) -> list[Problem]:
             SLUG, Severity.ERROR,
             f"{label} 的上年数 {prior}{b.unit}，{then}；如因科目调整等原因确实不同，请填写 prior_adjustment",
             doc.path, mark.line, mark.column, str(expected), str(prior)))
+    problems += _dropped(cur, last)
     problems += _staff(cur, last)
     return problems
+
+
+def _dropped(cur: Loaded, last: Loaded) -> Iterator[Problem]:
+    """Last year's function lines that this year's file does not mention at all: the prior-year total
+    would silently lose them. A line cancelled this year stays in the file with only its prior."""
+    present = {line.code for line in cur.budget.expenditure}
+    for j, before in enumerate(last.budget.expenditure):
+        amount = derive.line_total(before)
+        if before.code in present or not amount:
+            continue
+        then = last.document.mark(("expenditure", j, "code"))
+        mark = cur.document.mark(("expenditure",))
+        shown = convert(amount, last.budget.unit, cur.budget.unit)
+        yield Problem(SLUG, Severity.ERROR,
+                      f"{last.document.path} 第 {then.line} 行的 {before.code} {before.name}"
+                      f"（{last.budget.year} 年 {shown}{cur.budget.unit}）在本年文件中没有对应行，上年合计会漏掉它；"
+                      "若本年取消，请保留该行，本年数为 0，只填上年数",
+                      cur.document.path, mark.line, mark.column, str(shown), "0")
 
 
 def _line(doc: Document, loc: Loc) -> int:

@@ -108,3 +108,16 @@ def test_trend_of_the_seed_uses_published_totals():
     assert {k: rows[1][k] for k in ("total", "basic", "project", "personnel", "public")} == {
         "total": Decimal("977.40"), "basic": Decimal("232.11"), "project": Decimal("745.29"),
         "personnel": Decimal("200.79"), "public": Decimal("31.32")}
+
+
+def test_line_dropped_from_the_new_year_is_reported(tree):
+    """Deleting last year's 2012906 工会事务 (1.60) from year Y would lose it from the prior-year total."""
+    root, path = tree
+    text = path.read_text(encoding="utf-8")
+    start = text.index('  - code: "2012906"')
+    end = text.index("  - code:", start + 1)
+    path.write_text(text[:start] + text[end:], encoding="utf-8")
+    report = validate_paths([root], root=root)
+    found = [p for p in report.problems if p.slug == "prior-year-mismatch"]
+    assert len(found) == 1 and "2012906" in found[0].message and found[0].expected == "1.60"
+    assert found[0].file == str(Path("2024") / "63002.yaml")
