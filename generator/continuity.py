@@ -50,8 +50,9 @@ def _pairs(cur: Budget, last: Budget) -> Iterator[Pair]:
             if block is None or block.prior is None:
                 continue
             amount = derive.line_fund_total(before, fund) if before is not None else ZERO
-            where = ("expenditure", j, fund) if before is not None and derive.fund_block(before, fund) else (
-                ("expenditure", j) if j is not None else None)
+            where: Loc | None = None
+            if j is not None and before is not None:
+                where = ("expenditure", j, fund) if derive.fund_block(before, fund) else ("expenditure", j)
             yield (("expenditure", i, fund, "prior"), f"{line.code} {line.name}", block.prior, where, amount,
                    block.prior_adjustment)
     for view in ("basic_by_economic", "project_by_economic"):

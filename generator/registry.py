@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -59,7 +60,7 @@ def lineage(code: str) -> list[str]:
     return chain
 
 
-def _entries(rows: list[dict[str, object]]) -> dict[str, CodeEntry]:
+def _entries(rows: list[dict[str, Any]]) -> dict[str, CodeEntry]:
     out: dict[str, CodeEntry] = {}
     for row in rows:
         code = str(row["code"])
@@ -67,7 +68,7 @@ def _entries(rows: list[dict[str, object]]) -> dict[str, CodeEntry]:
             code=code,
             name=str(row["name"]),
             description=str(row["description"]) if row.get("description") else None,
-            aliases=tuple(str(a) for a in row.get("aliases", []) or []),  # type: ignore[union-attr]
+            aliases=tuple(str(a) for a in row.get("aliases") or []),
             local=bool(row.get("local", False)),
         )
     return out

@@ -220,9 +220,9 @@ def validate_paths(
         if cache is not None:
             cache[key] = result
     report.files = len(files)
-    for result in results:
-        assert result is not None
-        problems, loaded = result
+    for maybe in results:
+        assert maybe is not None  # every slot was filled from the cache or by _check_many
+        problems, loaded = maybe
         report.problems += problems
         if loaded is not None:
             report.budgets.append(loaded)

@@ -99,13 +99,15 @@ def test_published_workbook_imports_back_to_the_same_budget(tmp_path: Path, monk
     assert budget.model_dump() == seed.model_dump()  # type: ignore[union-attr]
 
 
-def test_code_passes_lint() -> None:
+def test_code_passes_lint_and_type_check() -> None:
     import subprocess
     import sys
 
     result = subprocess.run([sys.executable, "-m", "ruff", "check", "generator", "tests", "bench"],
                             cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+    typed = subprocess.run([sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True, text=True)  # [tool.mypy]
+    assert typed.returncode == 0, typed.stdout + typed.stderr
 
 
 def test_invalid_budget_leaves_the_previous_site_untouched(district: Path, tmp_path: Path) -> None:
