@@ -10,6 +10,7 @@ from typing import Any
 import jinja2
 
 from generator import charts, derive, registry
+from generator.continuity import trend
 from generator.money import ZERO, convert, fmt, total, year_change
 from generator.validate import Loaded
 
@@ -115,12 +116,10 @@ def department_charts(item: Loaded, loaded: list[Loaded]) -> str:
     if any(p is not None for _, p, _ in cmp):
         parts.append(charts.compare("c-yoy", "主要支出项目：本年与上年预算", cmp, unit,
                                     "#table-general-budget-expenditure", "一般公共预算支出表"))
-    history = sorted((x for x in loaded if x.budget.department.code == b.department.code),
-                     key=lambda x: x.budget.year)
+    history = [x.budget for x in loaded if x.budget.department.code == b.department.code]
     if len(history) > 1:
-        trend = [(f"{x.budget.year}年", convert(derive.totals(x.budget).spending, x.budget.unit, unit))
-                 for x in history]
-        parts.append(charts.bars("c-trend", "历年支出预算", trend, unit))
+        series = [(f"{row['year']}年", row["total"]) for row in trend(history)]
+        parts.append(charts.bars("c-trend", "历年支出预算", series, "万元"))
     body = "\n\n".join(parts)
     return (f'<details class="budget-charts" open markdown="0">\n<summary>图表：支出构成与上年比较</summary>\n\n'
             f'{body}\n\n</details>')

@@ -105,7 +105,6 @@ class Overview(Strict):
 
 # ---------------------------------------------------------------- money views
 
-FiscalFund = Literal["general_budget", "gov_fund", "state_capital", "special_account"]
 FUNDS: tuple[str, ...] = ("general_budget", "gov_fund", "state_capital", "special_account", "unit_funds")
 
 

@@ -7,8 +7,6 @@ from typing import Any
 
 from generator.model import Budget
 
-SCHEMA_ID = "https://budget-disclosure.invalid/schema/budget.schema.json"
-
 
 def schema() -> dict[str, Any]:
     data = Budget.model_json_schema(mode="validation")
