@@ -6,7 +6,7 @@ import re
 
 import jinja2
 
-from generator.mdtext import md_escape, plain
+from generator.mdtext import md_escape, yaml_str
 from generator.model import Budget
 from generator.pagedata import ExplainedLine, page_context
 from generator.profiles import Profile
@@ -46,7 +46,7 @@ def errata_page(b: Budget, reg: Registry, profile: Profile, env: jinja2.Environm
     titles = {s.key: s.title for s in profile.sections}
     out = [
         "---",
-        f"title: 勘误：{plain(md_escape(b.department.name))}{b.year}年部门预算",
+        f"title: {yaml_str(f'勘误：{b.department.name}{b.year}年部门预算')}",
         "---",
         "",
         f"# 勘误：{md_escape(b.department.name)}{b.year}年部门预算",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import json
 import re
 from decimal import Decimal
 
@@ -35,3 +37,13 @@ def cell(value: object, kind: str = "text") -> Markup:
     if isinstance(value, Decimal):
         return Markup(fmt(value) if kind == "money" else str(value))
     return md_escape(value)
+
+
+def yaml_str(value: object) -> Markup:
+    """A front-matter value: HTML-escaped, then a double-quoted YAML scalar (JSON string syntax).
+
+    Material writes page titles and descriptions into the HTML without escaping them (MkDocs'
+    template environment does not autoescape), so the escaping has to happen here; the quoting
+    keeps a colon or a line break in a name from ending the YAML value early.
+    """
+    return Markup(json.dumps(html.escape(str(value), quote=True), ensure_ascii=False))

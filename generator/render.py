@@ -21,7 +21,7 @@ from markupsafe import Markup
 
 from generator import downloads, profiles, registry
 from generator.errors import ValidationFailed
-from generator.mdtext import cell, md_escape
+from generator.mdtext import cell, md_escape, yaml_str
 from generator.model import Budget
 from generator.pagedata import page_context
 from generator.tables import cn_index
@@ -42,6 +42,7 @@ def environment() -> jinja2.Environment:
     env.filters["cell"] = cell
     env.filters["md"] = md_escape
     env.globals["cn"] = cn_index
+    env.filters["yaml_str"] = yaml_str
     return env
 
 

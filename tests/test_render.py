@@ -303,3 +303,50 @@ def test_every_amount_in_the_narrative_is_a_table_figure_or_a_change(page: str) 
     printed = re.findall(_AMOUNT, part3)
     assert len(printed) > 80
     assert [a for a in printed if a not in allowed] == []
+
+
+HOSTILE = "<script>alert(1)</script>|*x*"
+
+
+def _hostile_everywhere(text: str) -> str:
+    """Put markup into every kind of free text the pages print."""
+    import yaml as pyyaml
+
+    data = pyyaml.safe_load(text)
+    evil = HOSTILE
+    data["department"]["name"] = "部门" + evil
+    data["department"]["affiliation"] = "政府" + evil
+    data["department"]["supervisor"]["name"] = "主管" + evil
+    data["overview"]["duties"]["items"][0] = "职责" + evil
+    data["overview"]["duties"]["other"] = ["其他" + evil]
+    data["overview"]["subordinate_units"] = ["所属" + evil]
+    data["overview"]["budget_units"] = ["预算单位" + evil]
+    data["expenditure"][0]["general_budget"]["reason"] = "原因" + evil
+    data["basic_by_economic"][0]["reason"] = "原因" + evil
+    data["three_public"]["reason"] = "原因" + evil
+    data["operating_costs"]["reason"] = "原因" + evil
+    data["explanations"]["expenditure_reason"] = "原因" + evil
+    data["performance_targets"][0]["goal"] = "目标" + evil
+    data["performance_targets"][0]["indicators"][0]["name"] = "指标" + evil
+    dp = data["department_performance"]
+    dp["annual_goal"], dp["summary"] = "年度" + evil, "概述" + evil
+    dp["tasks"][0]["content"] = "任务" + evil
+    dp["indicators"][0]["note"] = "备注" + evil
+    data["errata"][0]["published"] = "原文" + evil
+    data["errata"][0]["note"] = "说明" + evil
+    return pyyaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+
+def test_no_free_text_field_can_inject_markup() -> None:
+    files = render_department(_loaded(SEED, _hostile_everywhere(SEED.read_text(encoding="utf-8"))))
+    import yaml as pyyaml
+
+    for name in ("index.md", "errata.md"):
+        md = files[f"2023/63002/{name}"].decode()
+        _, front, md = md.split("---\n", 2)  # MkDocs strips the front matter; the theme escapes its title
+        # the theme prints front matter into the HTML as is, so it arrives HTML-escaped
+        assert pyyaml.safe_load(front)["title"].endswith("部门&lt;script&gt;alert(1)&lt;/script&gt;|*x*2023年部门预算"), front
+        html = markdown.markdown(md, extensions=["tables", "attr_list", "md_in_html", "admonition"])
+        assert "<script>" not in html, name
+        assert "<em>x</em>" not in html, name  # *x* stayed literal
+        assert html.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= (15 if name == "index.md" else 2), name

@@ -180,3 +180,26 @@ def test_serve_previews_and_rerenders_after_a_save(district: Path) -> None:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+def test_built_site_never_runs_markup_from_yaml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """End to end through MkDocs and the theme (titles, navigation, search box): YAML text stays text."""
+    import sys
+
+    from conftest import run_cli
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from test_render import HOSTILE, _hostile_everywhere
+
+    budgets = tmp_path / "budgets" / "2023"
+    budgets.mkdir(parents=True)
+    (budgets / "63002.yaml").write_text(_hostile_everywhere(SEED.read_text(encoding="utf-8")), encoding="utf-8")
+    out = tmp_path / "site"
+    result = run_cli("site", "--budgets", tmp_path / "budgets", "--out", out, cwd=ROOT)
+    assert result.code == 0, result.explain()
+    pages = list(out.rglob("*.html"))
+    assert pages
+    for page in pages:
+        assert "<script>alert(1)" not in page.read_text(encoding="utf-8"), page
+    dept = (out / "2023" / "63002" / "index.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in dept and HOSTILE not in dept
