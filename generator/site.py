@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 import shutil
 import subprocess
 import sys
@@ -41,8 +42,6 @@ def _config() -> dict[str, Any]:
 
 
 def _repo_url() -> str:
-    import os
-
     return os.environ.get("REPO_URL", "https://github.com/budget-disclosure/budget-disclosure")
 
 
