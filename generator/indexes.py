@@ -61,11 +61,11 @@ def _change_text(item: Loaded, change: Any) -> str:
         return "—"
     delta = fmt(_wan(item, abs(change.delta)))
     return {
-        "up": f"增加 {delta}（{change.pct}%）",
-        "down": f"减少 {delta}（{change.pct}%）",
+        "up": f"增加 {delta} 万元（{change.pct}%）",
+        "down": f"减少 {delta} 万元（{change.pct}%）",
         "same": "持平",
         "new": "新增",
-        "gone": f"减少 {delta}（100.00%）",
+        "gone": f"减少 {delta} 万元（100.00%）",
         "none": "—",
     }[change.direction]
 
