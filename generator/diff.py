@@ -209,7 +209,6 @@ class DepartmentDiff:
     leaves: list[LeafChange] = field(default_factory=list)
     figures: list[FigureChange] = field(default_factory=list)
     sentences: list[SentenceChange] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
 
     @property
     def figure_changes(self) -> list[LeafChange]:

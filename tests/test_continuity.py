@@ -17,15 +17,19 @@ ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "budgets" / "2023" / "63002.yaml"
 
 
+def _seed_and_scaffold(root: Path, year: int) -> Path:
+    """budgets/2023 (the seed) and budgets/<year> (its scaffold) under ``root``; returns the scaffold."""
+    (root / "2023").mkdir()
+    (root / str(year)).mkdir()
+    shutil.copy(SEED, root / "2023" / "63002.yaml")
+    path = root / str(year) / "63002.yaml"
+    path.write_text(scaffold_text(SEED, year), encoding="utf-8")
+    return path
+
+
 @pytest.fixture
 def tree(tmp_path):
-    """budgets/2023 (the seed) and budgets/2024 (its scaffold) in a temporary directory."""
-    (tmp_path / "2023").mkdir()
-    (tmp_path / "2024").mkdir()
-    shutil.copy(SEED, tmp_path / "2023" / "63002.yaml")
-    path = tmp_path / "2024" / "63002.yaml"
-    path.write_text(scaffold_text(SEED, 2024), encoding="utf-8")
-    return tmp_path, path
+    return tmp_path, _seed_and_scaffold(tmp_path, 2024)
 
 
 def _edit(path: Path, old: str, new: str, nth: int = 1) -> int:
@@ -89,11 +93,7 @@ def test_line_absent_last_year_counts_as_zero(tree):
 
 
 def test_non_consecutive_years_are_not_compared(tmp_path):
-    (tmp_path / "2023").mkdir()
-    (tmp_path / "2025").mkdir()
-    shutil.copy(SEED, tmp_path / "2023" / "63002.yaml")
-    path = tmp_path / "2025" / "63002.yaml"
-    path.write_text(scaffold_text(SEED, 2025), encoding="utf-8")
+    path = _seed_and_scaffold(tmp_path, 2025)
     _edit(path, "prior: 170.43", "prior: 1.00")
     assert _mismatches(tmp_path) == []
 
