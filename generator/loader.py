@@ -82,7 +82,7 @@ def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> str:
     return str(loader.construct_scalar(node))
 
 
-def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> int | str:
+def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> int | str | Decimal:
     text = str(loader.construct_scalar(node))
     # YAML 1.1 reads 063002 as octal; a leading zero here is always a code, so keep the text.
     if len(text) > 1 and text[0] == "0" and text[1].isdigit():

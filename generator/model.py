@@ -391,7 +391,9 @@ class Budget(Strict):
 
     schema_version: Annotated[Literal[1], BeforeValidator(_to_int)] = Field(description="文件格式版本")
     year: Annotated[int, BeforeValidator(_to_int), Field(ge=2000, le=2100)] = Field(description="预算年度")
-    profile: Annotated[str, Field(pattern=r"^[a-z0-9-]{1,64}$")] = Field(description="地区公开模板（表格与说明的组成），如 harbin-13")
+    # A key of a shipped profile, never a path: profiles.load refuses anything but profiles.available().
+    profile: Annotated[str, Field(pattern=r"^[a-z0-9-]{1,64}$")] = Field(
+        description="地区公开模板（表格与说明的组成），如 harbin-13")
     unit: Literal["万元", "元"] = Field(description="本文件金额的记录单位")
     display_unit: Literal["万元", "元"] = Field("万元", description="公开报表的金额单位")
     department: Department

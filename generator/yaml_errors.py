@@ -45,8 +45,12 @@ _PROBLEMS: tuple[tuple[str, str], ...] = (
      "别名“*{0}”没有对应的锚点“&{0}”；文字以 * 开头时请加引号"),
     (r"expected alphabetic or numeric character",
      "“&”或“*”后面应为锚点名；文字以 & 或 * 开头时请加引号"),
-    (r"found duplicate anchor",
-     "锚点名重复"),
+    (r"found duplicate anchor '(.*)'",
+     "锚点名“&{0}”重复"),
+    (r"mapping keys are not allowed here",
+     "这里不能出现“? ”；文字以 ? 开头时请加引号"),
+    (r"expected chomping or indentation indicators",
+     "“|”或“>”后面只能是缩进数字或“+”“-”"),
     (r"could not determine a constructor for the tag '(.*)'",
      "不支持的 YAML 标签 {0}"),
     (r"found unhashable key|found unacceptable key",
@@ -106,8 +110,9 @@ def describe(exc: yaml.MarkedYAMLError, text: str) -> tuple[str, int | None, int
     if re.search(r"expected ',' or '[\]}]'", problem) and exc.context_mark is not None \
             and exc.problem_mark is not None and exc.context_mark.line != exc.problem_mark.line:
         mark = exc.context_mark  # the bracket opened here was never closed
+    said = " ".join(x.strip() for x in (exc.context, exc.problem) if x)
     for pattern, chinese in _PROBLEMS:
-        found = re.search(pattern, problem)
+        found = re.search(pattern, said)
         if found:
             message = _PREFIX + chinese.format(*found.groups())
             if mark is not None and "：" in _line(text, mark.line) and "冒号" not in chinese:
