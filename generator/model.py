@@ -37,7 +37,7 @@ _BAD_IN_TEXT = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_FORMAT}\u2028\u2029\uf
 _BAD_IN_NAME = re.compile(f"[\x00-\x1f\x7f-\x9f{_FORMAT}\u2028\u2029\ufdd0-\ufdef\ufffe\uffff]")
 # Letters that render as nothing (Hangul fillers, braille blank, combining grapheme joiner).
 _BLANK_LOOKING = frozenset("\u115f\u1160\u3164\uffa0\u2800\u034f")
-_EXPONENT = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)[eE][-+]?\d+")
+_EXPONENT = re.compile(r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)[eE][-+]?[0-9]+")
 
 
 def _describe_char(char: str) -> str:
@@ -86,7 +86,7 @@ def _to_decimal(value: Any) -> Any:
         number = Decimal(value.strip())
         hint = f"，请写成 {number:f}" if abs(number.adjusted()) <= 20 else ""
         raise PydanticCustomError("wrong-type", "不支持科学计数法（指数形式）{actual}{hint}",
-                                  {"actual": repr(value), "hint": hint})
+                                  {"actual": short_repr(value), "hint": hint})
     if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
         raise PydanticCustomError("wrong-type", "应为数字，实际是 {actual}", {"actual": short_repr(value)})
     return Decimal(value)
