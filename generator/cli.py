@@ -35,15 +35,30 @@ def _decimal(text: str) -> Decimal:
 
 
 def _emit_problems(problems: Sequence[Problem], fmt: str, summary: str | None = None) -> None:
+    import re
+
+    def printable(text: str) -> str:
+        # C0/C1 controls and DEL (a file name can hold ESC or a newline) are shown as \xNN,
+        # never sent to a terminal or a log.
+        return re.sub("[\x00-\x1f\x7f-\x9f]", lambda m: f"\\x{ord(m.group()):02x}", text)
+
+    def gh_data(text: str) -> str:
+        # A workflow command's message, escaped as GitHub's toolkit does (escapeData).
+        return printable(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
+
+    def gh_property(text: str) -> str:
+        # A property value (file=, title=): also ':' and ',', which would end it (escapeProperty).
+        return gh_data(text).replace(":", "%3A").replace(",", "%2C")
+
     if fmt == "github":
         for p in problems:
             level = "error" if p.severity.value == "error" else "warning"
-            loc = f"file={p.file}" + (f",line={p.line}" if p.line else "") + (f",col={p.column}" if p.column else "")
-            message = p.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-            print(f"::{level} {loc},title={p.slug}::{message}")
+            loc = f"file={gh_property(p.file)}" + (f",line={p.line}" if p.line else "") \
+                + (f",col={p.column}" if p.column else "")
+            print(f"::{level} {loc},title={gh_property(p.slug)}::{gh_data(p.message)}")
     else:
         for p in problems:
-            print(p.format())
+            print(printable(p.format()))
     if summary:
         print(summary, file=sys.stderr if fmt == "github" else sys.stdout)
 

@@ -78,10 +78,12 @@ def department_files(budget: Budget, reg: Registry, profile: Profile, built: dic
 
 
 def links(profile: Profile, built: dict[str, Table]) -> dict[str, str]:
-    titles = {s.key: s.title for s in profile.tables}
+    from generator.mdtext import md_escape
+
+    sheets = profile.sheet_names()
     return {
         key: f"下载：[本表 CSV]({DATA_DIR}/{key}.csv){{ .download-csv }} · "
-             f"[全部报表 Excel（本表在“{titles.get(key, key)[:31]}”工作表）]({DATA_DIR}/{WORKBOOK}) · "
+             f"[全部报表 Excel（本表在“{md_escape(sheets.get(key, key))}”工作表）]({DATA_DIR}/{WORKBOOK}) · "
              f"[全部数据 JSON]({DATA_DIR}/budget.json)"
         for key in built
     }

@@ -1,4 +1,7 @@
-"""The 勘误 page: each published sentence the data contradicts, next to the computed one."""
+"""The 勘误 page: each published sentence the data contradicts, next to the computed one.
+
+Every text from the budget or the profile goes through ``md_escape``: it is data, never markup.
+"""
 
 from __future__ import annotations
 
@@ -58,7 +61,7 @@ def errata_page(b: Budget, reg: Registry, profile: Profile, env: jinja2.Environm
     for i, e in enumerate(b.errata, 1):
         text, arithmetic = computed(env, ctx, e.section, e.code)
         out += [
-            f"## {i}. {titles.get(e.section, e.section)}" + (f"：{e.code}" if e.code else ""),
+            f"## {i}. {md_escape(titles.get(e.section, e.section))}" + (f"：{md_escape(e.code)}" if e.code else ""),
             "",
             f"**原文**：{md_escape(e.published)}",
             "",

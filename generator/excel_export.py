@@ -147,12 +147,13 @@ def write_workbook(budget: Budget, wb: Workbook, source_text: str | None = None,
     if built is None:
         built = tables.build(budget, registry.for_year(budget.year), [t.key for t in profile.tables])
     fmt = _Formats.of(wb)
+    sheets = profile.sheet_names()  # a title as written may be too long or hold []:*?/\ for Excel
     for i, spec in enumerate(profile.tables):
         table = built[spec.key]
         notes = [spec.empty_note] if table.empty else []
         if i == 0 and profile.summary_note:
             notes.append(profile.summary_note)
-        write_table(wb.add_worksheet(spec.title), fmt, budget, table, spec.title, notes)
+        write_table(wb.add_worksheet(sheets[spec.key]), fmt, budget, table, spec.title, notes)
     ws = wb.add_worksheet(CANONICAL_SHEET)
     for row, line in enumerate(canonical_lines(budget, source_text)):
         if line:  # a blank YAML line stays an empty row

@@ -100,8 +100,10 @@ FALLBACK_DESCRIPTIONS = {
 }
 
 PATTERNS = {
-    r"^\d{3}(\d{2}){0,2}$": "科目编码（3、5 或 7 位数字，加引号）",
-    r"^\d{2,12}$": "代码（2–12 位数字，加引号）",
+    r"^[0-9]{3}([0-9]{2}){0,2}$": "科目编码（3、5 或 7 位半角数字，加引号）",
+    r"^[0-9]{2,12}$": "代码（2–12 位半角数字，加引号）",
+    r"^[a-z0-9-]{1,64}$": "模板名（generator/profiles/ 下已有的文件名，如 harbin-13）",
+    r"^[a-z0-9_]{1,64}$": "小节 key（小写字母、数字、下划线）",
 }
 
 
@@ -158,7 +160,10 @@ def type_words(tp: Any, meta: list[Any]) -> str:
             return PATTERNS.get(pattern, f"文字，格式 `{pattern}`")
         if any(isinstance(m, dict) and m.get("type") == ["string", "number"] for m in meta):
             return "文字或数字"
-        return "文字（不能为空）" if any(isinstance(m, MinLen) for m in meta) else "文字"
+        limit = next((m["maxLength"] for m in meta if isinstance(m, dict) and "maxLength" in m), None)
+        words = ["不能为空"] if any(isinstance(m, MinLen) for m in meta) else []
+        words += [f"最多 {limit:,} 字"] if limit else []
+        return f"文字（{'，'.join(words)}）" if words else "文字"
     return getattr(tp, "__name__", str(tp))
 
 

@@ -7,6 +7,7 @@ keeps its (line, column) so that any later error points at the line an editor ed
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -16,8 +17,15 @@ import yaml
 from yaml.constructor import ConstructorError
 
 from generator.errors import InputError
+from generator.yaml_errors import describe as describe_yaml_error
 
 Path_ = tuple[str | int, ...]
+
+MAX_FILE_BYTES = 5 * 1024 * 1024  # a real budget file is ~20 KB; docs/limits.md
+MAX_DIGITS = 30  # digits of an integer read as int; longer ones become Decimal (no int() digit limit)
+_EXPONENT = re.compile(r"[-+]?(?:[0-9][0-9_]*)?\.?[0-9_]*[eE][-+]?[0-9]+")
+# Keys are matched against field names and echoed in messages: no controls or invisible characters.
+_BAD_KEY = re.compile("[\x00-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\u2028\u2029]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +64,10 @@ class _Loader(yaml.SafeLoader):
     pass
 
 
-def _construct_decimal(loader: _Loader, node: yaml.ScalarNode) -> Decimal:
+def _construct_decimal(loader: _Loader, node: yaml.ScalarNode) -> Decimal | str:
     text = str(loader.construct_scalar(node)).replace("_", "")
+    if _EXPONENT.fullmatch(text):
+        return text  # 9.774e+2: kept as written; the model says exponent notation is not supported
     try:
         value = Decimal(text)
     except InvalidOperation:
@@ -72,7 +82,7 @@ def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> str:
     return str(loader.construct_scalar(node))
 
 
-def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> int | str:
+def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> int | str | Decimal:
     text = str(loader.construct_scalar(node))
     # YAML 1.1 reads 063002 as octal; a leading zero here is always a code, so keep the text.
     if len(text) > 1 and text[0] == "0" and text[1].isdigit():
@@ -81,6 +91,8 @@ def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> int | str:
     # so the schema reports them instead of silently reading 16 or 90.
     if not text.lstrip("+-").isdigit():
         return text
+    if len(text) > MAX_DIGITS:
+        return Decimal(text)  # int() refuses > 4,300 digits; the model reports the size, located
     return int(text)
 
 
@@ -129,6 +141,8 @@ def _walk(loader: _Loader, node: yaml.Node, loc: Path_, marks: dict[Path_, Mark]
             if not isinstance(key, (str, int)):
                 raise ConstructorError(None, None, "键必须是文字", key_node.start_mark)
             key = str(key)
+            if _BAD_KEY.search(key) or len(key) > 200:
+                raise ConstructorError(None, None, "键含有控制字符或不可见字符，或过长", key_node.start_mark)
             line = key_node.start_mark.line + 1
             if key in result:
                 raise InputError(
@@ -167,6 +181,8 @@ def parse(text: str, path: str = "<string>", with_marks: bool = True) -> Documen
     ``with_marks=False`` skips recording positions (faster); ``Document.mark`` rebuilds them
     from the text the first time a problem needs one.
     """
+    if len(text) > MAX_FILE_BYTES:
+        raise _too_large(path, text.count("\n", 0, MAX_FILE_BYTES) + 1)
     if (fast := _fast_parse(text, path, with_marks)) is not None:
         return fast
     loader: _Loader | None = None
@@ -178,20 +194,13 @@ def parse(text: str, path: str = "<string>", with_marks: bool = True) -> Documen
     except InputError as exc:
         raise exc.at(path) from None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = (exc.problem or exc.context or "YAML 格式错误").strip()
-        raise InputError(
-            "yaml-syntax",
-            f"YAML 格式错误：{problem}",
-            file=path,
-            line=mark.line + 1 if mark else None,
-            column=mark.column + 1 if mark else None,
-        ) from None
+        message, line, column = describe_yaml_error(exc, text)
+        raise InputError("yaml-syntax", message, file=path, line=line, column=column) from None
     except yaml.reader.ReaderError as exc:
         raise InputError("yaml-syntax", f"文件含有不允许的控制字符（{exc.character!r}，第 {exc.position} 个字符）",
                          file=path, line=text.count("\n", 0, exc.position) + 1) from None
     except yaml.YAMLError as exc:
-        raise InputError("yaml-syntax", f"YAML 格式错误：{str(exc).splitlines()[0]}", file=path) from None
+        raise InputError("yaml-syntax", f"YAML 格式错误（{str(exc).splitlines()[0]}）", file=path) from None
     except RecursionError:
         raise InputError("yaml-syntax", "文件嵌套过深或别名自我引用，不像预算文件", file=path,
                          line=_deep_line(text)) from None
@@ -212,8 +221,18 @@ def _deep_line(text: str) -> int | None:
     return None
 
 
+def _too_large(path: str, line: int) -> InputError:
+    return InputError("file-too-large", f"文件超过 {MAX_FILE_BYTES // (1024 * 1024)} MB 的上限，不像预算文件"
+                      "（一个部门一年的预算通常只有几十 KB）；从这一行起超出", file=path, line=line)
+
+
 def decode(raw: bytes, path: str) -> str:
-    """Strict UTF-8 (BOM dropped); a decode error becomes a located one-line ``not-utf8`` error."""
+    """Strict UTF-8 (BOM dropped); a decode error becomes a located one-line ``not-utf8`` error.
+
+    Files over ``MAX_FILE_BYTES`` are refused here, before any decoding or parsing.
+    """
+    if len(raw) > MAX_FILE_BYTES:
+        raise _too_large(path, raw.count(b"\n", 0, MAX_FILE_BYTES) + 1)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Literal
 
 ZERO = Decimal(0)
@@ -24,8 +24,15 @@ def convert(value: Decimal, unit: str, display_unit: str) -> Decimal:
 
 
 def rounded(value: Decimal) -> Decimal:
-    """Round half up to cents: the single rounding step before publication."""
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+    """Round half up to cents: the single rounding step before publication.
+
+    The context's precision grows with the value, so no size of amount can make ``quantize``
+    fail (the default 28 digits would for 10^26 and up); the model caps amounts far below that.
+    A zero never keeps a sign: -0.001 rounds to 0.00, not -0.00.
+    """
+    digits = max(value.adjusted() + 3, 0) if value.is_finite() else 0
+    result = value.quantize(CENT, rounding=ROUND_HALF_UP, context=Context(prec=max(28, digits + 2)))
+    return abs(result) if result == 0 else result
 
 
 def fmt(value: Decimal) -> str:

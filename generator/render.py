@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import jinja2
 from markupsafe import Markup
@@ -124,7 +125,7 @@ class Renderer:
         if not self.source_base:
             return None
         rel = item.path.resolve().relative_to(self.budgets_dir.resolve().parent).as_posix()
-        return f"{self.source_base.rstrip('/')}/{rel}"
+        return f"{self.source_base.rstrip('/')}/{quote(rel)}"  # a space, #, ? or quote in a name stays in the path
 
     def render(self) -> dict[str, bytes]:
         from generator import indexes

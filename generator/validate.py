@@ -22,7 +22,7 @@ from pydantic import BaseModel, ValidationError
 from generator import profiles, registry, rules
 from generator.errors import InputError, Problem, Severity
 from generator.loader import Document, decode, parse
-from generator.model import Budget
+from generator.model import CUSTOM_SLUGS, Budget, short_repr
 
 _TYPE_SLUGS = {
     "extra_forbidden": "unknown-key",
@@ -30,6 +30,7 @@ _TYPE_SLUGS = {
     "wrong-type": "wrong-type",
     "negative-amount": "negative-amount",
     "too-many-decimals": "too-many-decimals",
+    **{slug: slug for slug in CUSTOM_SLUGS},
 }
 _WRONG_TYPE = {"string_type", "int_type", "int_parsing", "int_from_float", "list_type", "dict_type",
                "model_type", "model_attributes_type", "decimal_type", "bool_type", "float_type",
@@ -89,11 +90,11 @@ def _schema_problem(doc: Document, err: Any) -> Problem:
     elif slug == "missing-field":
         message = f"缺少必填字段“{name}”"
     elif slug == "wrong-type" and kind in _EXPECTED:
-        message = f"“{name}”应为{_EXPECTED[kind]}，实际是 {given!r}"
+        message = f"“{name}”应为{_EXPECTED[kind]}，实际是 {short_repr(given)}"
     elif slug == "invalid-value":
         ctx = err.get("ctx") or {}
         hint = ctx.get("expected") or ctx.get("pattern") or ctx.get("ge") or ctx.get("le") or ctx.get("min_length")
-        message = f"“{name}”的值 {given!r} 不合法" + (f"（要求：{hint}）" if hint is not None else "")
+        message = f"“{name}”的值 {short_repr(given)} 不合法" + (f"（要求：{hint}）" if hint is not None else "")
     else:
         message = f"“{name}”：{err['msg']}"
     mark = doc.mark(loc)

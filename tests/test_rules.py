@@ -102,6 +102,13 @@ SCHEMA_CASES: dict[str, Case] = {
     "negative-amount": Case(((r"^operating_costs:", "31.32", "-31.32"),), r"^operating_costs:"),
     "invalid-value": Case(((r'^  code: "63002"', "63002", "63A02"),), r'^  code: "63002"'),
     "unknown-profile": Case(((r"^profile:", "harbin-13", "harbin-99"),), r"^profile:"),
+    # Limits (docs/limits.md): the line where the file passes 5 MB, a 10^15 amount, a 201-character
+    # name, a zero-width space in a name.
+    "file-too-large": Case(((r"^year:", "2023", "2023  # " + "x" * 5_300_000),), r"^year:"),
+    "amount-too-large": Case(((r"amount: 977\.40", "977.40", "1000000000000000"),), r"amount: 977\.40"),
+    "text-too-long": Case(((r"^  name: 哈尔滨市", "哈尔滨市", "哈" * 201),), r"^  name: 哈尔滨市"),
+    "invalid-text": Case(((r"^  name: 哈尔滨市", "name: 哈尔滨市道里区社会保险经办服务中心",
+                           'name: "哈尔滨\\u200b市道里区社会保险经办服务中心"'),), r"^  name: 哈尔滨市"),
 }
 # not-utf8 needs bytes: that one line is saved as GBK, the rest stays UTF-8.
 NOT_UTF8_LINE = r"name: 工会事务$"
