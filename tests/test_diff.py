@@ -78,8 +78,9 @@ def run(capsys: pytest.CaptureFixture[str], repo: Path, *args: str) -> tuple[int
 
 def run_json(capsys: pytest.CaptureFixture[str], repo: Path, *args: str) -> dict[str, Any]:
     code, out = run(capsys, repo, *args, "--format", "json")
-    assert code == 0
-    return json.loads(out)  # type: ignore[no-any-return]
+    report = json.loads(out)
+    assert code == (0 if report["validation"]["valid"] else 1), out  # exit 1 exactly when HEAD has errors
+    return report  # type: ignore[no-any-return]
 
 
 def seed_row(*cells: str) -> None:
@@ -142,8 +143,8 @@ def test_one_amount_change_lists_the_leaf_and_every_total_it_moved(repo: Path, c
     assert moved[("totals", "本年支出合计", "")]["pct"] == "1.02"  # 10 / 977.40
 
     code, out = run(capsys, repo, "HEAD~1", "HEAD")
-    assert code == 0
-    (shown,) = [x for x in out.splitlines() if f"{REL}:{line} " in x and "→" in x]
+    assert code == 1, out  # the change breaks reconciliation
+    (shown,) = [x for x in out.splitlines() if x.startswith(f"  {REL}:{line}  2080101")]
     assert "140.71 → 150.71" in shown and "+10.00" in shown and "+7.11%" in shown
     assert "表1 收支总表 · 支出：本年支出合计 · 预算数  977.40 → 987.40  增减 +10.00（+1.02%）" in out
     assert diff.NO_FIGURE_CHANGED not in out
@@ -153,16 +154,20 @@ def test_change_that_breaks_reconciliation_shows_head_validation(repo: Path, cap
     text = edit(repo, "personnel: 140.71, public: 29.72", "personnel: 150.71, public: 29.72")
     commit(repo, "unbalanced")
     report = run_json(capsys, repo, "HEAD~1", "HEAD")
-    found = {(p["slug"], p["file"], p["line"]) for p in report["validation"]["problems"]}
-    assert ("income-expenditure-mismatch", REL, line_of(text, "general_budget: {amount: 977.40")) in found
-    assert ("function-economic-mismatch", REL, line_of(text, "personnel: 150.71")) in found
+    line = line_of(text, "personnel: 150.71")
+    errors = [p for p in report["validation"]["problems"] if p["severity"] == "error"]
+    # One slip, one finding: the totals of the other views are folded into it, at the changed line.
+    assert [(p["slug"], p["file"], p["line"]) for p in errors] == [("function-economic-mismatch", REL, line)]
+    assert errors[0]["folded"] == ["fund-balance-mismatch", "income-expenditure-mismatch"]
+    assert errors[0]["message"].startswith(f"你改动的第{line}行（2080101 行政运行：140.71 → 150.71）")
+    assert errors[0]["new"] is True and errors[0]["fix"]
     assert report["validation"]["valid"] is False
 
     code, out = run(capsys, repo, "HEAD~1", "HEAD", "--format", "markdown")
-    assert code == 0
+    assert code == 1, out
     assert out.startswith("<!-- budget-diff -->\n")
-    assert "`income-expenditure-mismatch`" in out and f"`{REL}:{line_of(text, 'personnel: 150.71')}`" in out
-    assert "❌ 3 个错误" in out
+    assert "`function-economic-mismatch`" in out and f"{REL.replace('.', chr(92) + '.')}\\:{line}" in out
+    assert "❌ 不能发布：1 个错误（新增 1 个）" in out.splitlines()[1]
 
 
 def test_base_validation_clean_head(repo: Path, capsys) -> None:
