@@ -173,8 +173,8 @@ class Renderer:
             self.departments[key] = rendered
 
 
-def render_all(budgets_dir: Path, source_base: str | None = None) -> dict[str, bytes]:
-    return Renderer(budgets_dir, source_base).render()
+def render_all(budgets_dir: Path, source_base: str | None = None, publishing: bool = True) -> dict[str, bytes]:
+    return Renderer(budgets_dir, source_base, publishing=publishing).render()
 
 
 def guide_pages() -> dict[str, bytes]:

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from generator import derive
 from generator.errors import Severity
 from generator.rules import Context, Finding, rule
-from generator.rules.markers import MARKER, line_text, loc_at_line, unfilled_lines
+from generator.rules.markers import MARKER, loc_at_line, unfilled_lines
 from generator.rules.text import changed_lines, unfilled
 
 W = Severity.WARNING
@@ -30,8 +30,7 @@ def unfilled_draft(ctx: Context) -> Iterator[Finding]:
     if lines:
         first = lines[0]
         yield Finding(loc_at_line(ctx.document, first),
-                      f"草稿还有 {len(lines)} 行未填写（标有“{MARKER}”），第一处是第 {first} 行"
-                      f"“{line_text(ctx.document.text, first)}”", actual=str(len(lines)))
+                      f"草稿还有 {len(lines)} 行未填写（标有“{MARKER}”），第一处是第 {first} 行", actual=str(len(lines)))
 
 
 @rule("unfilled-amount", W, "草稿中的本年数未填写",

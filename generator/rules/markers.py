@@ -55,12 +55,6 @@ def _unfilled(text: str) -> tuple[int, ...]:
     return tuple(n + 1 for n in sorted(candidates) if n not in inside)
 
 
-def line_text(text: str, line: int) -> str:
-    """The content of a marked line without its marker, for messages (“current: 0”)."""
-    raw = text.split("\n")[line - 1]
-    return _COMMENT.split(raw, maxsplit=1)[0].strip()
-
-
 def loc_at_line(doc: Document, line: int) -> Path_:
     """The deepest model path whose key starts on ``line`` (the value a marker sits after)."""
     doc.mark(())  # rebuilds the positions if they were dropped

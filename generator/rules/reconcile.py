@@ -243,7 +243,7 @@ def performance_weights(ctx: Context) -> Iterator[Finding]:
         got = total(weights) + t.execution_weight
         if got != 100:
             yield Finding(("performance_targets", i, "indicators"),
-                          f"“{t.name}”的指标权重 {total(weights)} + 预算执行率权重 {t.execution_weight} = {got}，应为 100",
+                          f"“{t.name}”的指标权重 {total(weights)}% + 预算执行率权重 {t.execution_weight}% = {got}%，应为 100%",
                           expected="100", actual=str(got))
 
 
