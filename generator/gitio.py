@@ -61,7 +61,7 @@ def revision_files(root: Path, rev: str, prefix: str = BUDGETS_DIR) -> dict[str,
         raise GitError(f"找不到 git 版本“{rev}”（不是提交、分支或标签，或当前目录不在 git 仓库中）") from None
     listing = _git(root, "--literal-pathspecs", "ls-tree", "-r", "-z", "--full-tree", commit, "--", prefix)
     if not listing:
-        raise NoBudgetsDir(f"git 版本“{rev}”中没有预算目录 {prefix}/（用 --budgets 指定）")
+        raise NoBudgetsDir(f"git 版本“{rev}”中没有预算目录 {prefix}/")
     entries: list[tuple[str, str]] = []
     for record in listing.split(b"\0"):
         if not record:
@@ -89,7 +89,7 @@ def worktree_files(root: Path, prefix: str = BUDGETS_DIR) -> dict[str, bytes]:
     """Raw bytes of every budget file on disk under ``root/prefix`` (tracked or not)."""
     base = root / prefix
     if not base.is_dir():
-        raise NoBudgetsDir(f"工作区中没有预算目录 {prefix}/（用 --budgets 指定）")
+        raise NoBudgetsDir(f"工作区中没有预算目录 {prefix}/")
     out: dict[str, bytes] = {}
     for path in sorted(base.rglob("*.yaml")):
         rel = path.relative_to(root).as_posix()
