@@ -106,8 +106,10 @@ def _extensions() -> list[Callable[[argparse._SubParsersAction], None]]:  # type
 @command("validate")
 def cmd_validate(args: argparse.Namespace) -> int:
     from generator.validate import validate_paths
+    from generator.worktree import explain
 
     report = validate_paths(args.paths, args.reason_threshold)
+    report.problems = explain(report.problems)  # 改法, and the line changed since git HEAD first
     if args.format == "json":
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:

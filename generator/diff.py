@@ -8,6 +8,11 @@ or a reordered list changes nothing. The comparison has three layers:
 * derived figures — the headline totals of ``derive.totals`` and every money cell of tables
   1–13 (``tables.build``), keyed by (table, row code or label, column).
 * narrative sentences — ``generator.narrative.all_sentences`` when that module exists.
+
+HEAD is validated like ``validate`` does; each of its problems is marked new when the base has
+no problem of the same rule with the same wording for the same department (amounts and line
+numbers aside), and a reconciliation problem is pointed at the leaf the change touched
+(:mod:`generator.rules.changes`).
 """
 
 from __future__ import annotations
@@ -22,11 +27,12 @@ from typing import Any
 
 from generator import derive, profiles, registry, rules, tables
 from generator.diff_leaves import Leaf, Value, leaves
-from generator.errors import InputError, Problem
+from generator.errors import InputError, Problem, Severity
 from generator.gitio import decode
 from generator.loader import Document, parse
 from generator.model import Budget
 from generator.money import ZERO, convert, percent
+from generator.rules.changes import ChangedLine, point_at_changes
 from generator.validate import Loaded, check_budget, cross_file, parse_budget
 
 DeptKey = tuple[str, int]
@@ -183,6 +189,7 @@ class Delta:
 class LeafChange(Delta):
     leaf: Leaf
     line: int
+    column: int = 1
 
 
 @dataclass(frozen=True)
@@ -240,6 +247,22 @@ class DiffReport:
     base_problems: list[Problem] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)  # validation of HEAD
     notes: list[str] = field(default_factory=list)
+    new_problems: list[Problem] = field(default_factory=list)  # those of ``problems`` the base did not have
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is not Severity.ERROR]
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors
+
+    def is_new(self, problem: Problem) -> bool:
+        return problem in self.new_problems
 
     @property
     def figures_changed(self) -> bool:
@@ -262,8 +285,48 @@ def compare_leaves(old: Parsed, new: Parsed) -> list[LeafChange]:
         if _same(x.value if x else None, y.value if y else None):
             continue
         leaf = y or x
-        line = (new.document if y else old.document).mark(leaf.loc).line  # type: ignore[union-attr]
-        out.append(LeafChange(x.value if x else None, y.value if y else None, leaf, line))  # type: ignore[arg-type]
+        mark = (new.document if y else old.document).mark(leaf.loc)  # type: ignore[union-attr]
+        out.append(LeafChange(x.value if x else None, y.value if y else None, leaf, mark.line,  # type: ignore[arg-type]
+                              mark.column))
+    return out
+
+
+def changed_lines(changes: list[LeafChange]) -> list[ChangedLine]:
+    """The lines of the new file that a change touched, named for a message (“3010101 基本工资：54.06 → 54.60”)."""
+    out = []
+    for c in changes:
+        if c.new is None:
+            continue  # a removed leaf has no line in the new file
+        name = " ".join(x for x in (c.leaf.code, c.leaf.name) if x) or c.leaf.label
+        old = "（无）" if c.old is None else f"{c.old}"
+        out.append(ChangedLine(c.line, c.column, f"{name}：{old} → {c.new}"))
+    return out
+
+
+_AMOUNT = re.compile(r"\d+(?:\.\d+)?(?=万元|元|%| 人| 个)")
+_LINE_REF = re.compile(r"第 ?\d+ ?(?:行|条)")
+
+
+def _problem_key(p: Problem, dept: dict[str, DeptKey]) -> tuple[object, str, str]:
+    """What makes a problem “the same” in base and head: department, rule and wording, amounts and lines aside."""
+    note = rules.related_note(p.related_lines)
+    message = p.message[: -len(note)] if note and p.message.endswith(note) else p.message
+    message = _LINE_REF.sub("第#行", _AMOUNT.sub("#", message))
+    return (dept.get(p.file, p.file), p.slug, message)
+
+
+def new_problems(base: list[Problem], base_side: Side, head: list[Problem], head_side: Side) -> list[Problem]:
+    """The problems of HEAD that the base does not have (each base problem excuses one head problem)."""
+    base_depts = {p.path: p.key for p in base_side.parsed}
+    head_depts = {p.path: p.key for p in head_side.parsed}
+    seen = Counter(_problem_key(p, base_depts) for p in base)
+    out = []
+    for p in head:
+        key = _problem_key(p, head_depts)
+        if seen[key]:
+            seen[key] -= 1
+        else:
+            out.append(p)
     return out
 
 
@@ -317,7 +380,9 @@ def compare(
     base: dict[str, bytes], head: dict[str, bytes], base_label: str = "BASE", head_label: str = "HEAD"
 ) -> DiffReport:
     old, new = load_side(base), load_side(head)
-    report = DiffReport(base_label, head_label, base_problems=old.problems, problems=validate_side(new))
+    head_problems = validate_side(new)
+    fresh = new_problems(validate_side(old), old, head_problems, new)
+    report = DiffReport(base_label, head_label, base_problems=old.problems)
     for key in sorted(new.budgets.keys() - old.budgets.keys()):
         p = new.budgets[key]
         report.added.append(Entry(key, p.budget.department.name, p.path))
@@ -350,4 +415,10 @@ def compare(
             report.departments.append(dept)
     if narrative_note:
         report.notes.append(narrative_note)
+    # Point each reconciliation problem at the leaf this change touched, and say how to fix it.
+    touched = {d.path: changed_lines(d.leaves) for d in report.departments}
+    relocated = rules.with_fixes(point_at_changes(head_problems, touched))
+    moved = dict(zip(head_problems, relocated, strict=True))
+    report.problems = rules.sort_problems(relocated)
+    report.new_problems = [moved[p] for p in fresh]
     return report

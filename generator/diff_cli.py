@@ -30,15 +30,25 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
+    """Exit 0 when HEAD validates, 1 when it has errors (the report is printed either way)."""
     root = gitio.repo_root(args.repo)
-    base = gitio.revision_files(root, args.base, args.budgets)
-    if args.head is None:
-        head, head_label = gitio.worktree_files(root, args.budgets), WORKTREE
-    else:
-        head, head_label = gitio.revision_files(root, args.head, args.budgets), args.head
-    report = compare(base, head, args.base, head_label)
+    head_label = WORKTREE if args.head is None else args.head
+    sides: list[dict[str, bytes]] = []
+    missing: list[tuple[gitio.NoBudgetsDir, str]] = []
+    for rev, meaning in ((args.base, "全部视为新增"), (args.head, "全部视为删除")):
+        try:
+            sides.append(gitio.worktree_files(root, args.budgets) if rev is None
+                         else gitio.revision_files(root, rev, args.budgets))
+        except gitio.NoBudgetsDir as exc:
+            # One side without budgets: the change adds (or removes) all of them. Neither: a wrong --budgets.
+            sides.append({})
+            missing.append((exc, meaning))
+    if len(missing) == 2:
+        raise gitio.NoBudgetsDir(f"{args.base} 和 {head_label} 中都没有预算目录 {args.budgets}/（用 --budgets 指定）")
+    report = compare(sides[0], sides[1], args.base, head_label)
+    report.notes += [f"{exc}，{meaning}" for exc, meaning in missing]
     print(FORMATTERS[args.format](report), end="")
-    return 0
+    return 0 if report.valid else 1
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {"diff": cmd_diff}

@@ -23,6 +23,8 @@ class Problem:
     expected: str | None = None
     actual: str | None = None
     related_lines: tuple[int, ...] = ()
+    fix: str | None = None  # how to fix it (改法), from the rule catalogue
+    folded: tuple[str, ...] = ()  # slugs of findings with the same cause, reported inside this one
 
     def format(self) -> str:
         where = self.file or "<input>"
@@ -36,6 +38,7 @@ class Problem:
         data = asdict(self)
         data["severity"] = self.severity.value
         data["related_lines"] = list(self.related_lines)
+        data["folded"] = list(self.folded)
         return data
 
 

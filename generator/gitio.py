@@ -20,6 +20,10 @@ class GitError(GeneratorError):
     """A git command failed: not a repository, unknown revision, git missing."""
 
 
+class NoBudgetsDir(GitError):
+    """The revision (or the working tree) has no budgets directory at the given prefix."""
+
+
 def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
     try:
         done = subprocess.run(["git", "-C", str(root), *args], input=stdin, capture_output=True, check=False)
@@ -27,7 +31,8 @@ def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
         raise GitError("找不到 git 命令，请先安装 git") from None
     if done.returncode != 0:
         detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise GitError(f"git {args[0]} 失败：{detail[0] if detail else done.returncode}")
+        command = next(a for a in args if not a.startswith("-"))
+        raise GitError(f"git {command} 失败：{detail[0] if detail else done.returncode}")
     return done.stdout
 
 
@@ -54,7 +59,9 @@ def revision_files(root: Path, rev: str, prefix: str = BUDGETS_DIR) -> dict[str,
         commit = _git(root, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}").decode().strip()
     except GitError:
         raise GitError(f"找不到 git 版本“{rev}”（不是提交、分支或标签，或当前目录不在 git 仓库中）") from None
-    listing = _git(root, "ls-tree", "-r", "-z", "--full-tree", commit, "--", prefix)
+    listing = _git(root, "--literal-pathspecs", "ls-tree", "-r", "-z", "--full-tree", commit, "--", prefix)
+    if not listing:
+        raise NoBudgetsDir(f"git 版本“{rev}”中没有预算目录 {prefix}/")
     entries: list[tuple[str, str]] = []
     for record in listing.split(b"\0"):
         if not record:
@@ -82,10 +89,23 @@ def worktree_files(root: Path, prefix: str = BUDGETS_DIR) -> dict[str, bytes]:
     """Raw bytes of every budget file on disk under ``root/prefix`` (tracked or not)."""
     base = root / prefix
     if not base.is_dir():
-        return {}
+        raise NoBudgetsDir(f"工作区中没有预算目录 {prefix}/")
     out: dict[str, bytes] = {}
     for path in sorted(base.rglob("*.yaml")):
         rel = path.relative_to(root).as_posix()
         if path.is_file() and is_budget_path(rel, prefix):
             out[rel] = path.read_bytes()
     return out
+
+
+def changed_since_head(root: Path, paths: list[str]) -> set[str]:
+    """Which of ``paths`` (relative to ``root``) differ between HEAD and the working tree."""
+    if not paths:
+        return set()
+    out = _git(root, "--literal-pathspecs", "diff", "--name-only", "-z", "HEAD", "--", *paths)
+    return {name.decode("utf-8", "surrogateescape") for name in out.split(b"\0") if name}
+
+
+def head_file(root: Path, path: str) -> bytes:
+    """The bytes of ``path`` (relative to ``root``) as committed in HEAD."""
+    return _git(root, "cat-file", "blob", f"HEAD:{path}")

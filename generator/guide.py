@@ -83,6 +83,7 @@ MODULE_TITLES = {
     "generator.rules.codes": "分类编码",
     "generator.rules.reconcile": "勾稽关系与绩效",
     "generator.rules.text": "文字与说明",
+    "generator.rules.draft": "草稿与发布",
 }
 
 # Fields the model leaves without a description (JSON Schema hints fall back to the key name).
@@ -266,8 +267,12 @@ def yaml_reference() -> str:
 # ---------------------------------------------------------------- rules.md
 
 
-def _rule_block(slug: str, severity: str, title: str, explanation: str) -> str:
-    return f"\n### {slug}\n\n**{SEVERITY[severity]}** · {title}\n\n{explanation}\n"
+def _rule_block(slug: str, severity: str, title: str, explanation: str, blocks_publishing: bool = False) -> str:
+    level = SEVERITY[severity] + ("（发布时为错误）" if blocks_publishing and severity == "warning" else "")
+    fix = rules.fix_for(slug)
+    if not fix:
+        raise ValueError(f"rule {slug} has no how-to-fix line (改法)")
+    return f"\n### {slug}\n\n**{level}** · {title}\n\n{explanation}\n\n改法：{fix}\n"
 
 
 def rules_page() -> str:
@@ -275,8 +280,14 @@ def rules_page() -> str:
            "`python -m generator validate` 报告的每个问题都带有一个稳定的英文标识（slug），格式为\n\n"
            "```text\n文件:行:列: 级别 [slug] 信息（相关行：…）\n```\n\n"
            "级别为 error（错误）或 warning（警告）。"
-           "有错误时命令以 1 退出，网站不会生成；警告只提示，不阻止发布。"
-           "行号指向编辑者应当修改的那一行，“相关行”列出参与同一笔计算的其他行。下面按 slug 列出全部规则。\n",
+           "有错误时命令以 1 退出，网站不会生成；警告只提示，不阻止发布——"
+           "标明“发布时为错误”的几条除外（如没有填完的草稿），`site` 和 `render` 遇到它们同样拒绝生成。"
+           "行号指向编辑者应当修改的那一行，“相关行”列出参与同一笔计算的其他行。"
+           "同一处差额使几条勾稽关系同时不成立时，只报告一条，其余写在“同一处差额还影响：”之后。"
+           "在 git 仓库中，如果这些行里有你（相对于最近一次提交）改动过的行，问题就指向那一行，"
+           "并以“你改动的第N行（……）可能是原因”开头。\n\n"
+           "每条规则都附有“改法”；`validate --format json` 输出的每个问题也带有同样的 `fix` 字段。"
+           "下面按 slug 列出全部规则。\n",
            "\n## 读取与格式检查\n\n文件先按 YAML 读取、再按字段参考检查，任何一项不通过都是错误，"
            "此时后面的规则不会运行。\n"]
     for slug, (title, explanation) in rules.SCHEMA_RULES.items():
@@ -287,7 +298,7 @@ def rules_page() -> str:
     for module, members in groups.items():
         out.append(f"\n## {MODULE_TITLES.get(module, '其他规则')}\n")
         for r in members:
-            out.append(_rule_block(r.slug, r.severity.value, r.title, r.explanation))
+            out.append(_rule_block(r.slug, r.severity.value, r.title, r.explanation, r.blocks_publishing))
     out.append("\n## 跨文件检查\n\n一次校验多个文件时，还检查文件之间的关系（包括同一部门相邻两年的文件）。\n")
     for slug, (severity, title, explanation) in cross_file_rules().items():
         out.append(_rule_block(slug, severity, title, explanation))

@@ -20,8 +20,8 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup
 
-from generator import downloads, profiles, registry
-from generator.errors import ValidationFailed
+from generator import downloads, profiles, registry, rules
+from generator.errors import Severity, ValidationFailed
 from generator.mdtext import cell, md_escape, yaml_str
 from generator.model import Budget
 from generator.pagedata import page_context
@@ -90,10 +90,13 @@ class RenderResult:
     removed: int
 
 
-def load_all(budgets_dir: Path, cache: dict[Any, Any] | None = None) -> list[Loaded]:
+def load_all(budgets_dir: Path, cache: dict[Any, Any] | None = None, publishing: bool = True) -> list[Loaded]:
     report = validate_paths([budgets_dir], root=budgets_dir.parent, cache=cache)
-    if not report.valid:
-        raise ValidationFailed(report.errors)
+    # Publishing, unfilled drafts and zero budgets are errors too; a preview (serve) still shows them.
+    problems = rules.for_publishing(report.problems) if publishing else report.problems
+    errors = [p for p in problems if p.severity is Severity.ERROR]
+    if errors:
+        raise ValidationFailed(errors)
     return sorted(report.budgets, key=lambda x: (x.budget.year, x.budget.department.code))
 
 
@@ -114,8 +117,10 @@ class Renderer:
     validated again and only departments whose inputs changed are rendered again.
     """
 
-    def __init__(self, budgets_dir: Path, source_base: str | None = None, workers: int | None = None) -> None:
+    def __init__(self, budgets_dir: Path, source_base: str | None = None, workers: int | None = None,
+                 publishing: bool = True) -> None:
         self.budgets_dir = budgets_dir
+        self.publishing = publishing  # False for the preview: drafts may be looked at, not published
         self.source_base = source_base
         self.workers = workers if workers is not None else (os.cpu_count() or 1)
         self.validation: dict[Any, Any] = {}
@@ -130,7 +135,7 @@ class Renderer:
     def render(self) -> dict[str, bytes]:
         from generator import indexes
 
-        loaded = load_all(self.budgets_dir, self.validation)
+        loaded = load_all(self.budgets_dir, self.validation, self.publishing)
         history: dict[str, list[str]] = {}
         for item in loaded:
             history.setdefault(item.budget.department.code, []).append(item.digest)
@@ -169,8 +174,8 @@ class Renderer:
             self.departments[key] = rendered
 
 
-def render_all(budgets_dir: Path, source_base: str | None = None) -> dict[str, bytes]:
-    return Renderer(budgets_dir, source_base).render()
+def render_all(budgets_dir: Path, source_base: str | None = None, publishing: bool = True) -> dict[str, bytes]:
+    return Renderer(budgets_dir, source_base, publishing=publishing).render()
 
 
 def guide_pages() -> dict[str, bytes]:

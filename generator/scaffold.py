@@ -7,9 +7,11 @@ key order and anchors survive. For every published line:
   project; economic 款: its amount or the sum of its items; each 三公 category; 机关运行经费);
   staff ``prior`` = last year's ``current``;
 * this year's amounts are ``0`` with a ``# 待填写`` comment — a number, so the draft is a valid
-  file that validates and renders, and a marker that shows in review; reasons and
-  ``prior_adjustment`` are removed (the validator's missing-reason warnings then list every
-  line still to be explained);
+  file that validates and previews, and a marker (:mod:`generator.rules.markers`) that is the
+  contract with the validator: ``validate`` warns ``unfilled-draft`` while any marker is left
+  (and ``unfilled-amount`` for each line still 0 against a non-zero prior), and ``site`` /
+  ``render`` refuse to publish the file; reasons and ``prior_adjustment`` are removed;
+* the 情况说明 explanations are emptied and marked the same way, to be rewritten;
 * text (职责, 机构, projects, performance targets, glossary …) is kept for the editor to update.
 """
 
@@ -27,10 +29,10 @@ from generator import derive
 from generator.errors import GeneratorError, ValidationFailed
 from generator.loader import load, read_text
 from generator.model import FUNDS, Budget
+from generator.rules.markers import MARKER
 from generator.validate import parse_budget
 from generator.yaml_writer import yaml
 
-TODO = "待填写"
 REMOVED = ("reason", "prior_adjustment")
 FUND_AMOUNTS = ("personnel", "public", "project")
 THREE_PUBLIC = ("outbound", "vehicle_purchase", "vehicle_operation", "reception")
@@ -44,7 +46,17 @@ def _todo(node: CommentedMap, key: str) -> None:
     """Set this year's figure to 0 and mark it, in block style so each figure has its own line."""
     node.fa.set_block_style()
     node[key] = 0
-    node.yaml_add_eol_comment(f"# {TODO}", key)
+    _mark(node, key)
+
+
+def _mark(node: CommentedMap, key: str) -> None:
+    """Put the draft marker after ``key``'s value, keeping comment lines that follow it."""
+    entry = node.ca.items.get(key)
+    token = entry[2] if entry and len(entry) > 2 else None
+    if token is not None and token.value.startswith("\n"):  # the next lines' comments hang on this key
+        token.value = MARKER + token.value
+    else:
+        node.yaml_add_eol_comment(MARKER, key)
 
 
 def _set_prior(node: CommentedMap, prior: Decimal | int) -> None:
@@ -148,6 +160,7 @@ def scaffold_text(source: Path, year: int) -> str:
     if isinstance(explanations, CommentedMap):
         for key in list(explanations):
             explanations[key] = None  # kept (with the comments attached to it), to be rewritten
+            _mark(explanations, key)
     stream = io.StringIO()
     yaml(expand_aliases=False).dump(data, stream)
     return _retitle(stream.getvalue(), last.year, year)

@@ -149,7 +149,7 @@ def serve(budgets: Path, addr: str) -> None:
     from watchdog.events import FileSystemEvent, FileSystemEventHandler
     from watchdog.observers import Observer
 
-    renderer = Renderer(budgets, source_base())
+    renderer = Renderer(budgets, source_base(), publishing=False)  # a draft may be previewed, not published
     known: dict[str, bytes] = {}
     # The preview has its own sources and output, so it never disturbs a `site` build.
     files = render_sources(budgets, renderer, known, "preview")

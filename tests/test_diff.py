@@ -78,8 +78,9 @@ def run(capsys: pytest.CaptureFixture[str], repo: Path, *args: str) -> tuple[int
 
 def run_json(capsys: pytest.CaptureFixture[str], repo: Path, *args: str) -> dict[str, Any]:
     code, out = run(capsys, repo, *args, "--format", "json")
-    assert code == 0
-    return json.loads(out)  # type: ignore[no-any-return]
+    report = json.loads(out)
+    assert code == (0 if report["validation"]["valid"] else 1), out  # exit 1 exactly when HEAD has errors
+    return report  # type: ignore[no-any-return]
 
 
 def seed_row(*cells: str) -> None:
@@ -142,8 +143,8 @@ def test_one_amount_change_lists_the_leaf_and_every_total_it_moved(repo: Path, c
     assert moved[("totals", "本年支出合计", "")]["pct"] == "1.02"  # 10 / 977.40
 
     code, out = run(capsys, repo, "HEAD~1", "HEAD")
-    assert code == 0
-    (shown,) = [x for x in out.splitlines() if f"{REL}:{line} " in x and "→" in x]
+    assert code == 1, out  # the change breaks reconciliation
+    (shown,) = [x for x in out.splitlines() if x.startswith(f"  {REL}:{line}  2080101")]
     assert "140.71 → 150.71" in shown and "+10.00" in shown and "+7.11%" in shown
     assert "表1 收支总表 · 支出：本年支出合计 · 预算数  977.40 → 987.40  增减 +10.00（+1.02%）" in out
     assert diff.NO_FIGURE_CHANGED not in out
@@ -153,16 +154,20 @@ def test_change_that_breaks_reconciliation_shows_head_validation(repo: Path, cap
     text = edit(repo, "personnel: 140.71, public: 29.72", "personnel: 150.71, public: 29.72")
     commit(repo, "unbalanced")
     report = run_json(capsys, repo, "HEAD~1", "HEAD")
-    found = {(p["slug"], p["file"], p["line"]) for p in report["validation"]["problems"]}
-    assert ("income-expenditure-mismatch", REL, line_of(text, "general_budget: {amount: 977.40")) in found
-    assert ("function-economic-mismatch", REL, line_of(text, "personnel: 150.71")) in found
+    line = line_of(text, "personnel: 150.71")
+    errors = [p for p in report["validation"]["problems"] if p["severity"] == "error"]
+    # One slip, one finding: the totals of the other views are folded into it, at the changed line.
+    assert [(p["slug"], p["file"], p["line"]) for p in errors] == [("function-economic-mismatch", REL, line)]
+    assert errors[0]["folded"] == ["fund-balance-mismatch", "income-expenditure-mismatch"]
+    assert errors[0]["message"].startswith(f"你改动的第{line}行（2080101 行政运行：140.71 → 150.71）")
+    assert errors[0]["new"] is True and errors[0]["fix"]
     assert report["validation"]["valid"] is False
 
     code, out = run(capsys, repo, "HEAD~1", "HEAD", "--format", "markdown")
-    assert code == 0
+    assert code == 1, out
     assert out.startswith("<!-- budget-diff -->\n")
-    assert "`income-expenditure-mismatch`" in out and f"`{REL}:{line_of(text, 'personnel: 150.71')}`" in out
-    assert "❌ 3 个错误" in out
+    assert "`function-economic-mismatch`" in out and f"{REL.replace('.', chr(92) + '.')}\\:{line}" in out
+    assert "❌ 不能发布：1 个错误（新增 1 个）" in out.splitlines()[1]
 
 
 def test_base_validation_clean_head(repo: Path, capsys) -> None:
@@ -353,3 +358,133 @@ def test_head_file_that_does_not_parse_is_not_a_removal(repo: Path, capsys) -> N
     found = {(p["slug"], p["file"], p["line"]) for p in report["validation"]["problems"]}
     assert {s for s, f, _ in found} == {"yaml-syntax"} and all(f == REL for _, f, _ in found)
     assert line_of(text, "year: [2023") <= min(line for *_, line in found)
+
+
+# ---------------------------------------------------------------- the verdict, exit code and new findings
+
+
+def commit_edit(repo: Path, old: str, new: str, message: str = "edit") -> str:
+    text = edit(repo, old, new)
+    commit(repo, message)
+    return text
+
+
+def test_the_verdict_comes_first_in_every_format(repo: Path, capsys) -> None:
+    code, out = run(capsys, repo, "HEAD", "HEAD")
+    assert code == 0 and out.splitlines()[0] == "✅ 校验通过：0 个错误（新增 0 个），2 个警告（新增 0 个）", out
+    commit_edit(repo, "personnel: 140.71, public: 29.72", "personnel: 150.71, public: 29.72")
+    for fmt in ("text", "markdown", "json"):
+        code, out = run(capsys, repo, "HEAD~1", "HEAD", "--format", fmt)
+        assert code == 1, out
+        # markdown: line 0 is the invisible marker by which the workflow finds its comment
+        first = json.loads(out)["verdict"] if fmt == "json" else out.splitlines()[fmt == "markdown"]
+        assert first.strip("*") == "❌ 不能发布：1 个错误（新增 1 个），2 个警告（新增 0 个）", out
+    assert next(iter(json.loads(out))) == "verdict"
+
+
+def test_findings_new_against_the_base_are_marked(repo: Path, capsys) -> None:
+    # 租赁费 up by 2.00 while its reason says 压减: a new warning (and a new error: only one view changed).
+    text = commit_edit(repo, "租赁费, amount: 197.13, prior: 198.28", "租赁费, amount: 199.13, prior: 198.28")
+    report = run_json(capsys, repo, "HEAD~1", "HEAD")
+    line = line_of(text, "租赁费, amount: 199.13")
+    flags = {(p["slug"], p["line"]): p["new"] for p in report["validation"]["problems"]}
+    assert flags[("reason-direction-mismatch", line)] is True
+    assert flags[("reason-direction-mismatch", line_of(text, "personnel: 140.71"))] is False  # the seed has it
+    assert flags[("prior-views-disagree", line_of(text, "basic_by_economic:"))] is False
+    assert (report["validation"]["new_errors"], report["validation"]["new_warnings"]) == (1, 1)
+    code, out = run(capsys, repo, "HEAD~1", "HEAD", "--format", "markdown")
+    assert code == 1 and "（新增 1 个），3 个警告（新增 1 个）" in out.splitlines()[1]
+    rows = [x for x in out.splitlines() if x.startswith("| 🆕 新增 |")]
+    assert len(rows) == 2 and "`reason-direction-mismatch`" in "".join(rows), out
+
+
+def test_missing_budgets_directory_is_an_error(repo: Path, capsys) -> None:
+    capsys.readouterr()
+    assert main(["diff", "HEAD", "HEAD", "--repo", str(repo), "--budgets", "nothing"]) == 1
+    out, err = capsys.readouterr()
+    assert "没有数字变化" not in out and "✅" not in out
+    assert "nothing" in err and len(err.strip().splitlines()) == 1, err
+    assert main(["diff", "HEAD", "--repo", str(repo), "--budgets", "nothing"]) == 1  # the working tree too
+
+
+# ---------------------------------------------------------------- what a reviewer reads
+
+
+def test_the_reconciliation_a_change_breaks_is_named(repo: Path, capsys) -> None:
+    """办公费 (project view) +3.00: 表7 合计 748.29 no longer equals 表5 项目支出 745.29."""
+    text = commit_edit(repo, '{code: "30201", name: 办公费, amount: 47.34', '{code: "30201", name: 办公费, amount: 50.34')
+    report = run_json(capsys, repo, "HEAD~1", "HEAD")
+    assert report["departments"][0]["broken"] == ["function-economic-mismatch"]
+    for fmt, heading in (("markdown", "**不再相等的数**"), ("text", "不再相等的数：")):
+        code, out = run(capsys, repo, "HEAD~1", "HEAD", "--format", fmt)
+        assert code == 1, out
+        section = out.split(heading, 1)[1].split("随之变化的合计数", 1)[0]
+        assert "745\\.29万元（表5 合计行“项目支出”）" in section or "745.29万元（表5 合计行“项目支出”）" in section
+        assert "748\\.29万元（表7 合计行）" in section or "748.29万元（表7 合计行）" in section
+        assert f"你改动的第{line_of(text, 'name: 办公费, amount: 50.34')}行" in section, section
+
+
+def test_a_changed_sentence_highlights_the_changed_words(repo: Path, capsys) -> None:
+    # 行政运行 170.43 → 200.43 against a prior of 189.92: “减少19.49万元，下降10.26%” becomes “增加10.51万元，增长5.53%”.
+    commit_edit(repo, "personnel: 140.71, public: 29.72", "personnel: 170.71, public: 29.72")
+    report = run_json(capsys, repo, "HEAD~1", "HEAD")
+    (changed,) = [s for s in report["departments"][0]["sentences"] if "行政运行" in (s["old"] or "")]
+    assert "减少19.49万元" in changed["old"] and "增加10.51万元" in changed["new"]
+    _, out = run(capsys, repo, "HEAD~1", "HEAD", "--format", "markdown")
+    (bullet,) = [x for x in out.splitlines() if "行政运行（项）" in x and "<del>" in x]
+    assert "比上年预算<del>减少19\\.49</del><b>增加10\\.51</b>万元" in bullet, bullet
+    assert bullet.split("<del>")[0].endswith("行政运行（项）")  # the unchanged start is not struck through
+    _, out = run(capsys, repo, "HEAD~1", "HEAD", "--format", "text")
+    assert "比上年预算[-减少19.49-]{+增加10.51+}万元" in out, out
+
+
+def test_word_diff_keeps_numbers_whole_and_joins_near_changes() -> None:
+    from generator.diff_format import word_diff
+
+    segments = word_diff("比上年预算减少19.49万元，下降10.26%", "比上年预算增加10.51万元，增长5.53%")
+    assert segments == [("比上年预算", "", ""), ("", "减少19.49", "增加10.51"), ("万元，", "", ""),
+                        ("", "下降10.26%", "增长5.53%")]
+    assert word_diff("相同", "相同") == [("相同", "", "")]
+
+
+# ---------------------------------------------------------------- text from a budget file is data (M8)
+
+
+def _attack(repo: Path) -> None:
+    # Names may not span lines (the model refuses it), so the comment opener comes inline; free text may.
+    edit(repo, "  name: 哈尔滨市道里区社会保险经办服务中心\n", '  name: "哈尔滨市道里区社会保险经办服务中心<!--"\n')
+    edit(repo, "{code: \"30214\", name: 租赁费, amount: 197.13, prior: 198.28, reason: 压减经费}",
+         '{code: "30214", name: 租赁费, amount: 197.13, prior: 298.28, reason: "压减经费\\n\\n'
+         '[请点击核对](https://evil.example/login) @budget-disclosure/reviewers"}')
+    edit(repo, "fiscal_reason: 人员经费拨款收支增加", 'fiscal_reason: "收支增加\\n<!-- <script>x</script> `code` | # *b*"')
+    commit(repo, "attack")
+
+
+def test_markdown_comment_renders_names_and_reasons_literally(repo: Path, capsys) -> None:
+    from markdown_it import MarkdownIt
+
+    _attack(repo)
+    _, out = run(capsys, repo, "HEAD~1", "HEAD", "--format", "markdown")
+    md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    tokens = md.parse(out)
+    blocks = {t.content.strip() for t in tokens if t.type == "html_block"}
+    ours = {"<!-- budget-diff -->", "</details>"}
+    assert {b for b in blocks if not b.startswith("<details open><summary><b>随之变化的合计数</b>")} == ours
+    inline = [c for t in tokens if t.type == "inline" for c in (t.children or [])]
+    assert not [c for c in inline if c.type == "link_open"], "a reason must not become a link"
+    assert not [c for c in inline if c.type == "html_inline" and c.content.startswith(("<script", "<!--"))]
+    html = md.render(out)
+    assert "[请点击核对](https://evil.example/login)" in html  # shown literally
+    assert "@budget-disclosure" not in html and "@\u200bbudget-disclosure/reviewers" in html  # notifies nobody
+    assert "哈尔滨市道里区社会保险经办服务中心&lt;!--" in html
+    assert "<h3>校验结果" in html  # the end of the comment is still there
+    assert "\x1b" not in out and "\x07" not in out
+
+
+def test_text_format_strips_control_characters(repo: Path, capsys) -> None:
+    _attack(repo)
+    _, out = run(capsys, repo, "HEAD~1", "HEAD", "--format", "text")
+    assert not [ch for ch in out if ch != "\n" and (ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0)], repr(out[:200])
+    assert "收支增加 <!-- <script>" in out  # the text is kept, the line break folded into a space
+    # A name with a line break stays on its own line: nothing can fake a line of the report.
+    assert not [x for x in out.splitlines() if x.startswith("<!--")]

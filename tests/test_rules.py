@@ -7,13 +7,14 @@ tests/fixtures/. Cases are keyed by slug and the tests iterate over ``rules.CATA
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, SEED, SEED_REL, describe, edit_line, line_of, locations, seed_warnings
+from conftest import FIXTURES, ROOT, SEED, SEED_REL, describe, edit_line, line_of, locations, run_cli, seed_warnings
 
 from generator import registry, rules, tables
 from generator.errors import Severity
@@ -53,7 +54,10 @@ RULE_CASES: dict[str, Case] = {
     "missing-code-description": Case(((r'code: "2080505"', "2080505", "2080506"),
                                       (r"name: 机关事业单位基本养老保险缴费支出$", "机关事业单位基本养老保险缴费支出",
                                        "机关事业单位职业年金缴费支出")), r'code: "2080505"'),
-    "income-expenditure-mismatch": Case(((r"amount: 977\.40", "977.40", "977.50"),), r"amount: 977\.40"),
+    # Two funds off by different amounts (0.10 and 0.20), so the total (0.30) is a discrepancy of its own.
+    "income-expenditure-mismatch": Case(((r"amount: 977\.40", "977.40, reason: 人员经费拨款收入增加}",
+                                          "977.50, reason: 人员经费拨款收入增加}\n  gov_fund: {amount: 0.20}"),),
+                                        r"amount: 977\.40"),
     # Overall balance holds (carryover 1.00 in, year-end 1.00 out) but each fund is off by 1.00.
     "fund-balance-mismatch": Case(
         ((r"amount: 977\.40", "}",
@@ -88,6 +92,11 @@ RULE_CASES: dict[str, Case] = {
                                  r"^basic_by_economic:"),
     "staff-over-establishment": Case(((r"establishment:", "institutional: 27", "institutional: 12"),),
                                      r"in_service:"),
+    # Drafts: a `# 待填写` comment marks a figure still to be filled in (reported once, at the first one).
+    "unfilled-draft": Case(((r"reception: \{amount: 0", "}", "}  # 待填写"),), r"reception: \{amount: 0"),
+    "unfilled-amount": Case(((r'^  - \{code: "30214"', "amount: 197.13, prior: 198.28, reason: 压减经费}",
+                              "amount: 0, prior: 198.28}  # 待填写"),), r'^  - \{code: "30214"'),
+    "empty-budget": Case(((r"amount: 977\.40", "977.40", "0"),), r"^income:"),
 }
 
 SCHEMA_CASES: dict[str, Case] = {
@@ -259,3 +268,82 @@ def test_yuan_budget_off_by_one_fen_is_an_error(validate_text: Callable[..., Rep
     assert (p.file, p.line) == (SEED_REL, line_of(text, r'"2012906"'))
     assert line_of(text, r'"30103"') in p.related_lines
     assert (p.expected, p.actual) == ("1000.00", "999.99")
+
+
+# ---------------------------------------------------------------- messages an editor can act on
+
+# An amount in a message: digits with a decimal point (codes and counts have none).
+AMOUNT = re.compile(r"(?<![\d.])\d+\.\d+(?![\d.])")
+
+
+def amounts_without_unit(message: str, unit: str) -> list[str]:
+    return [m.group(0) for m in AMOUNT.finditer(message) if not message.startswith((unit, "%"), m.end())]
+
+
+@pytest.mark.parametrize("slug", sorted(rules.CATALOGUE))
+def test_every_amount_in_a_rule_message_carries_its_unit(slug: str, seed_text: str,
+                                                         validate_text: Callable[..., Report]) -> None:
+    report = validate_text(RULE_CASES[slug].apply(seed_text))
+    bare = {p.slug: amounts_without_unit(p.message, "万元") for p in report.problems}
+    assert not any(bare.values()), {k: v for k, v in bare.items() if v}
+
+
+def test_amounts_carry_the_files_own_unit_in_yuan(validate_text: Callable[..., Report]) -> None:
+    text = MINIMAL.read_text(encoding="utf-8")
+    text = edit_line(text, line_of(text, r'"30103"'), "333.33}", "333.34, prior: 100.00}")
+    report = validate_text(text)
+    (p,) = problems_of(report, "function-economic-mismatch")
+    assert "999.99元" in p.message and "1000.00元" in p.message and "0.01元" in p.message, p.message
+    (reason,) = problems_of(report, "missing-reason")
+    assert "比上年增加 233.34元" in reason.message, reason.message
+    assert [amounts_without_unit(x.message, "元") for x in report.problems] == [[]] * len(report.problems)
+
+
+def test_prior_views_disagree_on_the_seed_names_its_unit() -> None:
+    report = validate_paths([SEED], root=SEED.parent.parent.parent)
+    (p,) = problems_of(report, "prior-views-disagree")
+    assert "861.46万元" in p.message and "568.64万元" in p.message, p.message
+
+
+def test_every_rule_has_a_how_to_fix_line_in_the_guide_and_the_json() -> None:
+    slugs = set(rules.CATALOGUE) | set(rules.SCHEMA_RULES) | {"duplicate-department-year", "file-path-mismatch",
+                                                                "missing-file", "prior-year-mismatch"}
+    assert {s for s in slugs if not rules.fix_for(s)} == set()
+    page = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+    blocks = dict(re.findall(r"^### ([a-z0-9-]+)\n(.*?)(?=^### |^## |\Z)", page, flags=re.M | re.S))
+    assert set(blocks) >= slugs
+    assert {s for s in slugs if f"改法：{rules.fix_for(s)}" not in blocks[s]} == set()
+
+
+def test_validate_json_carries_the_fix(seed_text: str, tmp_path: Path, write_budget: Callable[..., Path]) -> None:
+    write_budget(RULE_CASES["function-economic-mismatch"].apply(seed_text))
+    result = run_cli("validate", "--format", "json", "budgets", cwd=tmp_path)
+    assert result.code == 1, result.explain()
+    problems = result.json()["problems"]
+    assert all(p["fix"] for p in problems), problems
+    (p,) = [p for p in problems if p["slug"] == "function-economic-mismatch"]
+    assert p["fix"] == rules.CATALOGUE["function-economic-mismatch"].fix
+
+
+# ---------------------------------------------------------------- one slip, one finding
+
+
+def test_one_slip_in_a_function_line_is_one_finding(seed_text: str, validate_text: Callable[..., Report]) -> None:
+    """745.29 → 745.92 on 社会保险经办机构 breaks four equalities; they are one finding, at that line."""
+    line = line_of(seed_text, r"project: 745\.29")
+    report = validate_text(edit_line(seed_text, line, "745.29", "745.92"))
+    (p,) = report.errors
+    assert (p.slug, p.file, p.line) == ("function-economic-mismatch", SEED_REL, line), describe(report.errors)
+    assert set(p.folded) == {"project-list-mismatch", "fund-balance-mismatch", "income-expenditure-mismatch"}
+    assert "同一处差额还影响" in p.message and "[project-list-mismatch]" in p.message
+    assert p.related_lines == ()  # the one line all four have in common
+
+
+def test_two_independent_slips_stay_two_findings(seed_text: str, validate_text: Callable[..., Report]) -> None:
+    personnel = line_of(seed_text, r"personnel: 140\.71")
+    water = line_of(seed_text, r"name: 水费, general_budget")
+    text = edit_line(edit_line(seed_text, personnel, "140.71", "140.72"), water, "8.64", "8.66")
+    report = validate_text(text)
+    found = sorted((p.slug, p.line) for p in report.errors)
+    assert found == [("function-economic-mismatch", personnel), ("project-list-mismatch", water)], \
+        describe(report.errors)

@@ -1,14 +1,23 @@
 """The rule catalogue and the runner: every rule yields findings; a run reports them all.
 
-Each rule has a stable slug (tests and CI annotations key on it), a severity, and a Chinese
-title and explanation that the editors' guide prints. Rules are pure functions of a
-:class:`Context` (model, source positions, registry, profile).
+Each rule has a stable slug (tests and CI annotations key on it), a severity, a Chinese title
+and explanation that the editors' guide prints, and a how-to-fix line (改法) that both the
+guide and the problem JSON carry. Rules are pure functions of a :class:`Context` (model,
+source positions, registry, profile).
+
+Two things happen between the rules and the report:
+
+* one discrepancy, one finding: reconciliation findings with the same gap (相差) whose
+  candidate lines overlap are caused by the same slip, so they are folded into one problem,
+  located at a line every one of them names (“同一处差额还影响：…”);
+* some warnings block publishing (``blocks_publishing``): a draft may be validated and
+  previewed, but ``site``/``render`` treat them as errors (:func:`for_publishing`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from generator.errors import Problem, Severity
@@ -22,13 +31,19 @@ Loc = tuple[str | int, ...]
 
 @dataclass(frozen=True)
 class Finding:
-    """What a rule found: where (model paths), what, and the figures that disagree."""
+    """What a rule found: where (model paths), what, and the figures that disagree.
+
+    ``gap`` is set by reconciliation rules (the absolute difference of the two views); findings
+    with the same gap and overlapping locations are reported as one.
+    """
 
     loc: Loc
     message: str
     expected: str | None = None
     actual: str | None = None
     related: tuple[Loc, ...] = ()
+    gap: Decimal | None = None
+    folded: tuple[str, ...] = ()
 
 
 @dataclass
@@ -45,6 +60,17 @@ class Context:
             return self.reason_threshold_pct
         return self.profile.rules.reason_threshold_pct
 
+    def amt(self, value: Decimal | int) -> str:
+        """An amount as messages print it: always with the file's unit (万元 or 元)."""
+        return f"{value}{self.budget.unit}"
+
+    def table(self, key: str) -> str:
+        """“表5”: the number of a standard table in this profile (empty when the profile omits it)."""
+        for i, spec in enumerate(self.profile.tables, 1):
+            if spec.key == key:
+                return f"表{i}"
+        return ""
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -53,18 +79,21 @@ class Rule:
     title: str
     explanation: str
     check: Callable[[Context], Iterable[Finding]] = field(repr=False)
+    fix: str = ""
+    blocks_publishing: bool = False  # a warning in validate, an error for site/render
 
 
 CATALOGUE: dict[str, Rule] = {}
 
 
-def rule(slug: str, severity: Severity, title: str, explanation: str) -> Callable[
+def rule(slug: str, severity: Severity, title: str, explanation: str, fix: str = "",
+         blocks_publishing: bool = False) -> Callable[
     [Callable[[Context], Iterable[Finding]]], Callable[[Context], Iterable[Finding]]
 ]:
     def register(fn: Callable[[Context], Iterable[Finding]]) -> Callable[[Context], Iterable[Finding]]:
         if slug in CATALOGUE:
             raise ValueError(f"duplicate rule slug {slug}")
-        CATALOGUE[slug] = Rule(slug, severity, title, explanation, fn)
+        CATALOGUE[slug] = Rule(slug, severity, title, explanation, fn, fix, blocks_publishing)
         return fn
 
     return register
@@ -89,23 +118,112 @@ SCHEMA_RULES: dict[str, tuple[str, str]] = {
                      "双向文字控制符（U+202A–202E、U+2066–2069）等看不见的字符；名称不能只有空白，也不能换行。"),
 }
 
+# How to fix the problems that do not come from a catalogue rule (schema and cross-file checks).
+FIXES: dict[str, str] = {
+    "yaml-syntax": "看所指行及其上一行：冒号要用英文半角“:”且后面跟一个空格，缩进只用空格（不用 Tab），"
+                   "引号成对；改完再运行 validate。",
+    "not-utf8": "用编辑器把文件“另存为 UTF-8”编码（不要用 GBK/GB2312），再运行 validate。",
+    "duplicate-key": "删去重复的那一个键，或把两处的内容合并到一个键下。",
+    "unknown-key": "按提示改正拼写（如 personal → personnel），或删去该字段；可用的字段见 YAML 字段参考。",
+    "missing-field": "在所指位置补上该字段（写法见 YAML 字段参考）。",
+    "wrong-type": "按 YAML 字段参考填写正确的类型：金额写数字（如 54.06，不带“万元”），列表每项以“- ”开头。",
+    "too-many-decimals": "把金额四舍五入到两位小数，并确认各表合计仍然相等。",
+    "negative-amount": "改为正数或 0；减少的部分由程序根据上年数计算，不要写成负数。",
+    "invalid-value": "按提示的要求改正取值：编码是加引号的数字（如 \"2080101\"），枚举只能取字段参考中列出的值。",
+    "unknown-profile": "把 profile 改为 generator/profiles/ 下已有模板的文件名（不含 .yaml），如 harbin-13。",
+    "duplicate-department-year": "删去其中一个文件，或改正其中一个文件的 department.code 或 year。",
+    "file-path-mismatch": "把文件移到 budgets/<year>/ 目录下，或改正文件中的 year。",
+    "missing-file": "检查命令行中文件路径的拼写。",
+    "file-too-large": "预算文件不应这么大：检查是否误把其他内容（如整份文档、表格导出）粘贴进了文件，删去后再运行 validate。",
+    "amount-too-large": "核对该金额的位数和单位（文件的 unit 是万元还是元），改为正确的数。",
+    "text-too-long": "把文字压缩到限制以内（名称 200 字、说明 10,000 字）；名称过长多半是误粘贴了正文。",
+    "invalid-text": "删去文字中看不见的字符：在编辑器中重新输入该段文字（不要从网页或 Word 直接粘贴），名称写在一行内。",
+    "prior-year-mismatch": "把本年文件中该行的 prior 改为上年文件所列的数；确因科目调整等原因不同的，"
+                           "在该行填写 prior_adjustment 说明原因。",
+}
+
+
+def fix_for(slug: str) -> str | None:
+    r = CATALOGUE.get(slug)
+    if r is not None and r.fix:
+        return r.fix
+    return FIXES.get(slug)
+
+
+def with_fixes(problems: Iterable[Problem]) -> list[Problem]:
+    """Each problem with its rule's how-to-fix line (改法) filled in where it has none yet."""
+    return [p if p.fix else replace(p, fix=fix_for(p.slug)) for p in problems]
+
+
+def publish_blocking() -> frozenset[str]:
+    return frozenset(slug for slug, r in CATALOGUE.items() if r.blocks_publishing)
+
+
+def for_publishing(problems: Iterable[Problem]) -> list[Problem]:
+    """The problems as ``site``/``render`` see them: warnings that block publishing become errors."""
+    blocking = publish_blocking()
+    return [replace(p, severity=Severity.ERROR, message=f"不能发布：{p.message}")
+            if p.slug in blocking and p.severity is Severity.WARNING else p for p in problems]
+
 
 def run(ctx: Context) -> list[Problem]:
-    problems: list[Problem] = []
+    found: list[tuple[Rule, Finding]] = []
     for r in CATALOGUE.values():
-        for finding in r.check(ctx):
-            problems.append(to_problem(r.slug, r.severity, finding, ctx.document))
-    return sort_problems(problems)
+        found += [(r, finding) for finding in r.check(ctx)]
+    return sort_problems(to_problem(r.slug, r.severity, f, ctx.document, r.fix or None) for r, f in fold(found))
 
 
-def to_problem(slug: str, severity: Severity, f: Finding, doc: Document) -> Problem:
+# Which of several folded findings speaks for the group: comparisons of two views before balances.
+FOLD_ORDER = ("function-economic-mismatch", "project-list-mismatch", "three-public-economic-mismatch",
+              "operating-cost-mismatch", "fund-balance-mismatch", "income-expenditure-mismatch")
+
+
+def fold(found: list[tuple[Rule, Finding]]) -> list[tuple[Rule, Finding]]:
+    """One discrepancy, one finding: fold reconciliation findings with the same cause into one.
+
+    Findings with the same ``gap`` whose candidate locations overlap join one group while the
+    locations common to all of them stay non-empty; a single slip is in every candidate list, so
+    the group is located at the first common location and lists only the other common ones.
+    """
+    rank = {slug: i for i, slug in enumerate(FOLD_ORDER)}
+    gapped = sorted((x for x in found if x[1].gap is not None),
+                    key=lambda x: rank.get(x[0].slug, len(rank)))
+    groups: list[tuple[Decimal, set[Loc], list[tuple[Rule, Finding]]]] = []
+    for r, f in gapped:
+        locs = {f.loc, *f.related}
+        for gap, common, members in groups:
+            if gap == f.gap and common & locs:
+                common &= locs
+                members.append((r, f))
+                break
+        else:
+            assert f.gap is not None
+            groups.append((f.gap, locs, [(r, f)]))
+    out = [x for x in found if x[1].gap is None]
+    for _gap, common, members in groups:
+        r, f = members[0]
+        if len(members) > 1:
+            ordered = [loc for loc in (f.loc, *f.related) if loc in common]
+            others = "；".join(f"[{m.slug}] {g.message}" for m, g in members[1:])
+            f = replace(f, loc=ordered[0], related=tuple(ordered[1:]),
+                        message=f"{f.message}；同一处差额还影响：{others}",
+                        folded=tuple(m.slug for m, _ in members[1:]))
+        out.append((r, f))
+    return out
+
+
+def related_note(lines: Iterable[int], label: str = "相关行") -> str:
+    """The “（相关行：58、61）” suffix of a message (empty without lines)."""
+    shown = "、".join(str(n) for n in lines)
+    return f"（{label}：{shown}）" if shown else ""
+
+
+def to_problem(slug: str, severity: Severity, f: Finding, doc: Document, fix: str | None = None) -> Problem:
     mark = doc.mark(f.loc)
-    message = f.message
     related = sorted({doc.mark(loc).line for loc in f.related} - {mark.line})
-    if related:
-        message += "（相关行：" + "、".join(str(n) for n in related) + "）"
+    message = f.message + related_note(related)
     return Problem(slug, severity, message, doc.path, mark.line, mark.column, f.expected, f.actual,
-                   tuple(related))
+                   tuple(related), fix, f.folded)
 
 
 def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
@@ -118,4 +236,4 @@ def findings(ctx: Context, slug: str) -> Iterator[Finding]:
 
 
 # Register the rules (import for side effects, in catalogue order).
-from generator.rules import codes, reconcile, text  # noqa: E402, F401
+from generator.rules import codes, reconcile, text, draft  # noqa: E402, F401, I001
