@@ -23,6 +23,7 @@ import errno
 import os
 import re
 import shutil
+import socket
 import tempfile
 from collections.abc import Iterator
 from importlib import resources
@@ -40,6 +41,8 @@ PACKAGE = Path(str(resources.files("generator")))
 
 def os_reason(exc: OSError) -> str:
     """A short Chinese reason for an operating-system error."""
+    if isinstance(exc, socket.gaierror) or (exc.errno or 0) < 0:  # getaddrinfo's EAI_* codes are negative
+        return "找不到这个主机名"
     reasons = {
         errno.ENOENT: "路径不存在，或不能在那里创建文件",
         errno.EACCES: "没有权限",
