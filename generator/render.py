@@ -249,7 +249,12 @@ def replace_tree(files: dict[str, bytes], out: Path, kind: str = "render") -> Re
             else:
                 target.write_bytes(data)
                 written += 1
-        outputs.mark(new)
+        try:  # the marker too keeps its time when it is unchanged
+            if (out / outputs.MARKER).read_text(encoding="utf-8") != outputs.MARKER_TEXT:
+                raise OSError
+            os.link(out / outputs.MARKER, new / outputs.MARKER)
+        except (OSError, UnicodeDecodeError):
+            outputs.mark(new)
         removed = 0
         if out.is_dir():
             removed = sum(1 for p in out.rglob("*") if (p.is_file() or p.is_symlink())

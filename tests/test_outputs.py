@@ -23,7 +23,7 @@ from tests.conftest import ROOT, SEED, CliResult, run_cli
 
 sys.path.insert(0, str(ROOT / "bench"))
 
-import synth  # noqa: E402
+import synth
 
 MARKER = ".budget-build"
 
