@@ -158,15 +158,20 @@ def leftovers(parent: Path) -> list[Path]:
     return sorted(found)
 
 
+def _legacy_site(path: Path) -> bool:
+    """A site the previous version moved aside as <out>.old (it wrote no marker)."""
+    return all((path / name).is_file() for name in ("index.html", "sitemap.xml", "pagefind/pagefind.js"))
+
+
 def recover(out: Path) -> None:
     """Undo an interrupted swap (restore the old tree if ``out`` is missing), then remove leftovers."""
-    parent = out.parent
-    dead = leftovers(parent)
+    dead = leftovers(out.parent)
+    legacy = out.with_name(out.name + ".old")
+    legacy_ok = legacy.is_dir() and not legacy.is_symlink()
     if not os.path.lexists(out):
-        # The fallback swap moves the old tree to <work>/old first; the old code used <out>.old.
+        # The fallback swap moves the old tree to <work>/old first.
         olds = [w / "old" for w in dead if has_marker(w / "old")]
-        legacy = out.with_name(out.name + ".old")
-        if legacy.is_dir() and not legacy.is_symlink():
+        if legacy_ok and has_marker(legacy):
             olds.append(legacy)
         if olds:
             newest = max(olds, key=lambda p: p.stat().st_mtime_ns)
@@ -174,8 +179,7 @@ def recover(out: Path) -> None:
                 os.rename(newest, out)
     for work in dead:
         shutil.rmtree(work, ignore_errors=True)
-    legacy = out.with_name(out.name + ".old")
-    if os.path.lexists(out) and legacy.is_dir() and not legacy.is_symlink() and has_marker(legacy):
+    if os.path.lexists(out) and legacy_ok and (has_marker(legacy) or _legacy_site(legacy)):
         shutil.rmtree(legacy, ignore_errors=True)
 
 
