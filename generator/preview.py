@@ -4,8 +4,8 @@
   events count, never the "opened"/"closed" events that reading a file fires (the preview's
   own reads would otherwise start the next re-render, for ever), and only when a file's
   content changed: saving a file unchanged, or touching it, does nothing.
-- MkDocs' live-reload server waits until saves stop for DEBOUNCE seconds, then calls
-  ``Preview.update`` once: validate (only changed files are validated again), re-render the
+- Events are collected until saves stop for DEBOUNCE seconds; then MkDocs' live-reload
+  server calls ``Preview.update`` once: validate (only changed files are validated again), re-render the
   departments whose inputs changed, update the private sources, rebuild the changed pages.
 - Problems are logged once per save and shown in the browser as a banner on every preview
   page (file:line and message), over the last good pages; the banner goes when the budgets
@@ -26,6 +26,7 @@ import os
 import signal
 import socket
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -221,8 +222,13 @@ def _server_class() -> type:
     return PreviewServer
 
 
-def watch_budgets(budgets: Path, trigger: Callable[[], None]) -> Any:
-    """An inotify observer that calls ``trigger`` when a budget file's content changed."""
+def watch_budgets(budgets: Path, trigger: Callable[[], None], debounce: float = DEBOUNCE) -> Any:
+    """An inotify observer that calls ``trigger`` when a budget file's content has changed.
+
+    Events are collected until none has come for ``debounce`` seconds (an editor's save is often
+    a truncate and a write, or a write and a rename); then the touched files are hashed and
+    compared with what was seen before, so a save that changes nothing triggers nothing.
+    """
     from watchdog.events import (
         DirCreatedEvent,
         DirDeletedEvent,
@@ -236,42 +242,67 @@ def watch_budgets(budgets: Path, trigger: Callable[[], None]) -> Any:
     )
     from watchdog.observers import Observer
 
-    seen = {k: v for k, v in snapshot(budgets).items() if k.endswith(".yaml")}
+    def budget_files() -> dict[str, str | None]:
+        return {k: v for k, v in snapshot(budgets).items() if k.endswith(".yaml")}
 
     class Changed(FileSystemEventHandler):
+        def __init__(self) -> None:
+            self.lock = threading.Lock()
+            self.settle_lock = threading.Lock()
+            self.pending: set[str] = set()
+            self.everything = False
+            self.timer: threading.Timer | None = None
+            self.seen = budget_files()
+
         def on_created(self, event: FileSystemEvent) -> None:
-            self._check(event)
+            self._note(event)
 
         def on_modified(self, event: FileSystemEvent) -> None:
-            self._check(event)
+            self._note(event)
 
         def on_deleted(self, event: FileSystemEvent) -> None:
-            self._check(event)
+            self._note(event)
 
         def on_moved(self, event: FileSystemEvent) -> None:
-            self._check(event)
+            self._note(event)
 
-        def _check(self, event: FileSystemEvent) -> None:
-            try:
+        def _note(self, event: FileSystemEvent) -> None:
+            with self.lock:
                 if event.is_directory:  # a year directory added, removed or renamed: compare everything
-                    now = {k: v for k, v in snapshot(budgets).items() if k.endswith(".yaml")}
-                    changed = now != seen
-                    seen.clear()
-                    seen.update(now)
+                    self.everything = True
                 else:
-                    changed = False
                     for raw in (event.src_path, getattr(event, "dest_path", "")):
                         path = os.fsdecode(raw)
-                        if not path.endswith(".yaml"):
-                            continue
-                        key = str(Path(path).resolve())
-                        digest = _digest(Path(path))
-                        if seen.get(key) != digest:
-                            seen[key] = digest
-                            changed = True
+                        if path.endswith(".yaml"):
+                            self.pending.add(str(Path(path).resolve()))
+                if not (self.everything or self.pending):
+                    return
+                if self.timer is not None:
+                    self.timer.cancel()
+                self.timer = threading.Timer(debounce, self._settle)
+                self.timer.daemon = True
+                self.timer.start()
+
+        def _settle(self) -> None:
+            with self.lock:
+                pending, everything = self.pending, self.everything
+                self.pending, self.everything = set(), False
+            try:
+                with self.settle_lock:
+                    if everything:
+                        now = budget_files()
+                        changed = now != self.seen
+                        self.seen = now
+                    else:
+                        changed = False
+                        for key in pending:
+                            digest = _digest(Path(key))
+                            if self.seen.get(key) != digest:
+                                self.seen[key] = digest
+                                changed = True
                 if changed:
                     trigger()
-            except Exception as exc:  # the watcher thread must survive anything
+            except Exception as exc:  # the watcher must survive anything
                 log.error("监视 %s 时出错：%s: %s", budgets, type(exc).__name__, exc)
                 trigger()
 
@@ -321,7 +352,7 @@ def serve(budgets: Path, addr: str) -> None:
         preview.start()
         server = server_class(builder=preview.update, host=host, port=port, root=str(preview.site_dir))
         server.preview = preview
-        server.build_delay = DEBOUNCE
+        server.build_delay = 0.1  # the watcher has already waited for the saves to settle
         not_found = preview.site_dir / "404.html"
         server.error_handler = lambda code: not_found.read_bytes() if code == 404 and not_found.is_file() else None
         server.watch(str(site.CONFIG.resolve()))  # mkdocs.yml (polled); also turns on live reload in pages
