@@ -30,4 +30,4 @@ test: setup system-deps
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf site build
+	rm -rf site build site.old .site-* .render-*

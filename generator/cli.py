@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from decimal import Decimal, InvalidOperation
@@ -76,17 +77,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("schema", help="输出预算文件的 JSON Schema")
     p.add_argument("--out", type=Path, default=None)
 
+    out_help = "输出目录：必须是空目录、不存在，或是本工具以前生成的（有 .budget-build 标记），整个替换"
     p = sub.add_parser("render", help="把 budgets/ 生成为 markdown 页面")
     p.add_argument("--budgets", type=Path, default=DEFAULT_BUDGETS)
-    p.add_argument("--out", type=Path, required=True)
+    p.add_argument("--out", type=Path, required=True, help=out_help)
 
     p = sub.add_parser("site", help="生成 markdown 并用 MkDocs 构建静态网站")
     p.add_argument("--budgets", type=Path, default=DEFAULT_BUDGETS)
-    p.add_argument("--out", type=Path, default=Path("site"))
+    p.add_argument("--out", type=Path, default=Path("site"), help=out_help + "，默认 site/")
 
-    p = sub.add_parser("serve", help="本地预览网站，YAML 改动后自动重新生成")
+    p = sub.add_parser("serve", help="本地预览网站，YAML 改动后自动重新生成，错误显示在页面上")
     p.add_argument("--budgets", type=Path, default=DEFAULT_BUDGETS)
-    p.add_argument("--addr", default="127.0.0.1:8000")
+    p.add_argument("--addr", default="127.0.0.1:8000", help="主机:端口，默认 127.0.0.1:8000")
 
     p = sub.add_parser("docs", help="重新生成编辑指南中由代码产生的部分（YAML 参考、规则目录）")
     p.add_argument("--check", action="store_true", help="只检查是否最新，不写文件")
@@ -151,8 +153,14 @@ def cmd_site(args: argparse.Namespace) -> int:
 
 @command("serve")
 def cmd_serve(args: argparse.Namespace) -> int:
+    from generator.preview import parse_addr
     from generator.site import serve
 
+    try:
+        parse_addr(args.addr)
+    except ValueError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
     serve(args.budgets, args.addr)
     return 0
 
@@ -194,3 +202,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except OSError as exc:  # a path that cannot be read or written: the user's to fix, not a bug
+        from generator.outputs import describe_os_error
+
+        _debug_traceback()
+        print(f"错误：{describe_os_error(exc)}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # the safety net: a bug, reported in one line (BUDGET_DEBUG=1 shows the traceback)
+        _debug_traceback()
+        text = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
+        print(f"内部错误：{text}。请报告这个问题（设置环境变量 BUDGET_DEBUG=1 再运行可看到出错位置）", file=sys.stderr)
+        return 1
+
+
+def _debug_traceback() -> None:
+    if os.environ.get("BUDGET_DEBUG"):
+        import traceback
+
+        traceback.print_exc()

@@ -1,30 +1,27 @@
 """The site: render budgets/ to markdown, then build it with MkDocs Material (or preview it).
 
-The build goes to a temporary directory and is swapped in only when it succeeded, so a
-failed build never leaves a half-written site.
+The build goes to a private work directory and is swapped in only when it succeeded, so a
+failed build never leaves a half-written site, and the swap never leaves the site missing
+(see generator.outputs for which outputs may be replaced and how).
 """
 
 from __future__ import annotations
 
-import gc
 import logging
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
-import threading
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from generator.errors import GeneratorError, ValidationFailed
+from generator import outputs
+from generator.errors import GeneratorError
 from generator.render import Renderer, sync
 
 CONFIG = Path("mkdocs.yml")
-BUILD = Path("build")
 ASSETS = Path(str(resources.files("generator") / "assets"))
 
 
@@ -69,27 +66,35 @@ def nav(files: dict[str, bytes]) -> list[Any]:
     return items
 
 
-def write_build_config(files: dict[str, bytes], site_dir: Path, name: str = "docs") -> Path:
-    """build/<name>.yml: inherits mkdocs.yml, adds the year navigation; sources in build/<name>/."""
-    BUILD.mkdir(exist_ok=True)
+THEME = Path("generator/theme")  # beside mkdocs.yml, like every other path in it
+
+
+def write_build_config(files: dict[str, bytes], site_dir: Path, work: Path) -> Path:
+    """<work>/mkdocs.yml: inherits the project's mkdocs.yml, adds the year navigation; sources in <work>/docs/.
+
+    Every build and every preview has its own work directory, so two builds at once never
+    read each other's sources.
+    """
+    work.mkdir(parents=True, exist_ok=True)
     config = {
-        "INHERIT": "../mkdocs.yml",
-        "docs_dir": name,
-        "theme": {"custom_dir": "../generator/theme"},
+        "INHERIT": str(CONFIG.resolve()),
+        "docs_dir": "docs",
+        "theme": {"custom_dir": str(THEME.resolve())},
         "site_dir": str(site_dir.resolve()),
         "nav": nav(files),
         # Department pages are reached from their year page, not listed in the navigation.
         "not_in_nav": "/*/*/index.md\n/*/*/errata.md\n",
     }
-    path = BUILD / ("mkdocs.yml" if name == "docs" else f"{name}.yml")
+    path = work / "mkdocs.yml"
     path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
 
 
-def render_sources(budgets: Path, renderer: Renderer | None = None,
-                   known: dict[str, bytes] | None = None, name: str = "docs") -> dict[str, bytes]:
+def render_sources(budgets: Path, work: Path, renderer: Renderer | None = None,
+                   known: dict[str, bytes] | None = None) -> dict[str, bytes]:
+    """Render the budgets and bring <work>/docs/ up to date (in place: only changed files are rewritten)."""
     files = site_files(budgets, renderer)
-    sync(files, BUILD / name, known)
+    sync(files, work / "docs", known)
     return files
 
 
@@ -113,73 +118,35 @@ def index_search(site: Path) -> None:
 
 
 def build_site(budgets: Path, out: Path) -> None:
+    """Validate and render, build with MkDocs (strict) and Pagefind, then swap the new site in.
+
+    Sources, config and site are all in one private work directory next to ``out``
+    (``.site-<pid>-xxxx``): two builds at once never share anything but the final swap.
+    """
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
-    files = render_sources(budgets)
-    out = out.resolve()
-    tmp = Path(tempfile.mkdtemp(prefix=".site-", dir=out.parent))
-    config_path = write_build_config(files, tmp)
-    logging.getLogger("mkdocs").setLevel(logging.WARNING)
-    try:
-        cfg = load_config(config_file=str(config_path), strict=True)
-        build(cfg)
-    except (MkDocsException, SystemExit) as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise GeneratorError(f"网站构建失败：{exc}") from None
-    try:
-        index_search(tmp)
-    except GeneratorError:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    if out.exists():
-        old = out.with_name(out.name + ".old")
-        shutil.rmtree(old, ignore_errors=True)
-        out.rename(old)
-        tmp.rename(out)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        tmp.rename(out)
+    _config()  # fail early, before rendering, outside a project directory
+    target = outputs.prepare(out, budgets)
+    files = site_files(budgets)
+    with outputs.workdir(target, "site") as work:
+        outputs.write_tree(files, work / "docs")
+        site_dir = work / "site"
+        config_path = write_build_config(files, site_dir, work)
+        logging.getLogger("mkdocs").setLevel(logging.WARNING)
+        try:
+            cfg = load_config(config_file=str(config_path), strict=True)
+            build(cfg)
+        except (MkDocsException, SystemExit) as exc:
+            raise GeneratorError(f"网站构建失败：{exc}") from None
+        index_search(site_dir)
+        outputs.mark(site_dir)
+        outputs.swap_in(site_dir, target, work / "old")
 
 
 def serve(budgets: Path, addr: str) -> None:
-    """Preview with live reload; a saved YAML is re-rendered and MkDocs rebuilds the changed pages."""
-    from mkdocs.commands.serve import serve as mkdocs_serve
-    from watchdog.events import FileSystemEvent, FileSystemEventHandler
-    from watchdog.observers import Observer
+    """Preview with live reload (see generator.preview)."""
+    from generator.preview import serve as preview_serve
 
-    renderer = Renderer(budgets, source_base(), publishing=False)  # a draft may be previewed, not published
-    known: dict[str, bytes] = {}
-    # The preview has its own sources and output, so it never disturbs a `site` build.
-    files = render_sources(budgets, renderer, known, "preview")
-    config_path = write_build_config(files, BUILD / "preview-site", "preview")
-    lock = threading.Lock()
-
-    class Rerender(FileSystemEventHandler):
-        def on_any_event(self, event: FileSystemEvent) -> None:
-            if str(event.src_path).endswith(".yaml"):
-                with lock:
-                    # Everything loaded so far is long-lived: keep the collector from rescanning it.
-                    gc.freeze()
-                    try:
-                        render_sources(budgets, renderer, known, "preview")
-                    except ValidationFailed as exc:
-                        log = logging.getLogger("generator")
-                        for problem in exc.problems:
-                            log.error("%s", problem.format())
-                        log.error("预算有错误，预览仍显示上一次成功生成的内容")
-                    except GeneratorError as exc:
-                        logging.getLogger("generator").error("%s", exc)
-
-    observer = Observer()
-    observer.schedule(Rerender(), str(budgets), recursive=True)
-    observer.start()
-    try:
-        # "dirty": rebuild only the pages whose markdown changed, not the whole district
-        # "dirty": rebuild only the pages whose markdown changed, not the whole district. MkDocs warns
-        # that dirty navigation may be stale, so the preview is not strict (the real build is).
-        logging.getLogger("mkdocs").setLevel(logging.INFO)
-        mkdocs_serve(config_file=str(config_path), livereload=True, build_type="dirty", dev_addr=addr, strict=False)
-    finally:
-        observer.stop()
+    preview_serve(budgets, addr)

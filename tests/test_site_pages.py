@@ -120,13 +120,14 @@ def test_invalid_budget_leaves_the_previous_site_untouched(district: Path, tmp_p
 
     out = tmp_path / "site"
     out.mkdir()
+    (out / ".budget-build").write_text("", encoding="utf-8")  # a site the tool built
     (out / "index.html").write_text("previous site", encoding="utf-8")
     path = district / "2023" / "63003.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("personnel: 140.71", "personnel: 140.72"), encoding="utf-8")
     result = run_cli("site", "--budgets", district, "--out", out, cwd=ROOT)
     assert result.code == 1, result.explain()
     assert "Traceback" not in result.output and "fund-balance-mismatch" in result.output, result.explain()
-    assert [p.name for p in out.iterdir()] == ["index.html"]
+    assert sorted(p.name for p in out.iterdir()) == [".budget-build", "index.html"]
     assert (out / "index.html").read_text(encoding="utf-8") == "previous site"
 
 
