@@ -40,6 +40,7 @@ __all__ = ["ImportFailed", "import_workbook", "open_workbook"]
 
 E, W = Severity.ERROR, Severity.WARNING
 PLACEHOLDER = "待补充"
+DEFAULT_YEAR = 2000  # only to lay out the expected tables when the year is not known yet
 PROFILE_KEY = re.compile(r"^[a-z0-9-]+$")  # a profile is a file name under generator/profiles/, nothing else
 _PREFIX = re.compile(r"^(表\s*[0-9一二三四五六七八九十]+|[0-9一二三四五六七八九十]+[、.．])\s*")
 _TRANS = str.maketrans({"（": "(", "）": ")", "“": '"', "”": '"', "：": ":"})
@@ -183,7 +184,8 @@ def _find_worksheet(book: Workbook, package: Package, grids: dict[str, Grid], ti
     visible, hidden = found(False), found(True)
     if visible:
         for h in hidden:
-            book.problem("xlsx-hidden-sheet", W, f"隐藏的工作表“{h.name}”也是“{title}”，已忽略；导入的是可见的“{visible[0].name}”")
+            book.problem("xlsx-hidden-sheet", W,
+                         f"隐藏的工作表“{h.name}”也是“{title}”，已忽略；导入的是可见的“{visible[0].name}”")
         return visible[0]
     if hidden:
         book.problem("xlsx-hidden-sheet", W, f"“{title}”取自隐藏的工作表“{hidden[0].name}”，请确认这是要导入的数据")
@@ -280,7 +282,11 @@ def open_workbook(path: Path, profile_key: str = "harbin-13", year: int | None =
     profile = _profile(shown, profile_key)
     wb, grids = _read_grids(path, package)
     year = year or _year_of(wb, package, grids)
-    layout = tables.build(_blank(year or 2000, profile_key), registry.for_year(year or 2000))
+    try:
+        blank = _blank(year or DEFAULT_YEAR, profile_key)
+    except ValidationError:  # the model's range for ``year``
+        raise ImportFailed([Problem("xlsx-bad-year", E, f"预算年度 {year} 不在允许的范围内", shown)]) from None
+    layout = tables.build(blank, registry.for_year(blank.year))
     book = Workbook(shown, {}, "万元", None, year, canonical, profile_key, problems, doc)
     used: list[SheetInfo] = []
     for spec in profile.tables:

@@ -110,7 +110,7 @@ def _rows(book: Workbook, key: str) -> list[tuple[int, list[Any]]]:
                     book.problem("xlsx-not-a-number", E, f"{sheet.ref(rownum, i)}：“{value}”不是数字")
                     value = ZERO if column.kind == "money" else None
                 if column.kind == "money":
-                    value = _cents(value)
+                    value = _cents(value or ZERO)
             elif _is_code_column(column.path[-1]) and foreign_digits(value):
                 book.problem("xlsx-bad-code", E, f"{sheet.ref(rownum, i)}：编码“{value}”含有 0–9 以外的数字"
                                                  "（如全角数字），请改为半角数字")

@@ -144,7 +144,8 @@ def check_type(path: Path) -> None:
         if kind == "encrypted":
             raise _fail(shown, "xlsx-encrypted", "工作簿已加密，请先取消密码保护（在 Excel 中：文件 → 信息 → 保护工作簿 → "
                                                  "用密码进行加密，清空密码并保存）")
-        what = "旧版 Excel 97–2003 工作簿（.xls），请在 Excel 中另存为 .xlsx" if kind == "xls" else "OLE 复合文档（如旧版 Office 文件）"
+        what = ("旧版 Excel 97–2003 工作簿（.xls），请在 Excel 中另存为 .xlsx" if kind == "xls"
+                else "OLE 复合文档（如旧版 Office 文件）")
         raise _fail(shown, "xlsx-not-xlsx", f"不是 xlsx 文件（看起来是{what}）")
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if head.startswith(b"%PDF"):
@@ -260,14 +261,15 @@ class _SheetHandler(ContentHandler):
         info = self.info
         if row > MAX_ROWS or col > MAX_COLUMNS:
             raise TooLarge(f"工作表“{info.name}”的{what}到达 {get_column_letter(min(col, 18278))}{row}"
-                           f"（第 {row} 行、第 {col} 列），超过上限 {MAX_ROWS} 行、{MAX_COLUMNS} 列（{get_column_letter(MAX_COLUMNS)} 列）")
+                           f"（第 {row} 行、第 {col} 列），超过上限 {MAX_ROWS} 行、{MAX_COLUMNS} 列"
+                           f"（{get_column_letter(MAX_COLUMNS)} 列）")
         if row > info.rows or col > info.columns:
             info.rows, info.columns = max(info.rows, row), max(info.columns, col)
             if info.area + self.used_elsewhere > MAX_CELLS:
                 raise TooLarge(f"工作表“{info.name}”的数据区域 A1:{get_column_letter(info.columns)}{info.rows}"
                                f"（连同其他工作表共 {info.area + self.used_elsewhere} 格）超过上限 {MAX_CELLS} 格")
 
-    def startElement(self, name: str, attrs: Any) -> None:  # noqa: N802 (SAX API)
+    def startElement(self, name: str, attrs: Any) -> None:
         tag = name.rpartition(":")[2]
         if tag == "c":
             ref = attrs.get("r")
@@ -305,7 +307,7 @@ class _SheetHandler(ContentHandler):
         if self.buffer is not None:
             self.buffer.append(content)
 
-    def endElement(self, name: str) -> None:  # noqa: N802 (SAX API)
+    def endElement(self, name: str) -> None:
         tag = name.rpartition(":")[2]
         if not self.in_cell:
             return
@@ -352,7 +354,7 @@ class _StringsHandler(ContentHandler):
         self.buffer: list[str] | None = None
         self.phonetic = False
 
-    def startElement(self, name: str, attrs: Any) -> None:  # noqa: N802 (SAX API)
+    def startElement(self, name: str, attrs: Any) -> None:
         tag = name.rpartition(":")[2]
         if tag == "si":
             self.index += 1
@@ -368,7 +370,7 @@ class _StringsHandler(ContentHandler):
         if self.buffer is not None:
             self.buffer.append(content)
 
-    def endElement(self, name: str) -> None:  # noqa: N802 (SAX API)
+    def endElement(self, name: str) -> None:
         tag = name.rpartition(":")[2]
         if tag == "t" and self.buffer is not None and self.parts is not None:
             self.parts.append("".join(self.buffer))
