@@ -9,7 +9,8 @@ limits, and refused with a located error as soon as it passes one:
   ``EncryptedPackage`` stream), an old ``.xls``, a PDF, a Word document … each get their own message;
 * the zip: file size, the sum of the members' unpacked sizes (zipfile stops reading a member at
   its declared size, so the declared sum bounds what is ever inflated: a zip bomb is refused here);
-* every worksheet, streamed with a SAX parser that refuses entity declarations: where its cells
+* every worksheet, streamed with expat (entity declarations and external entities refused, as
+  defusedxml does; nothing of a row is kept once it has been counted): where its cells
   (with a value or a formula) and merged ranges reach, formulas without a cached value, and the
   workbook-wide number of cells those areas hold;
 * the ``_canonical`` sheet's text exactly as written. openpyxl deletes every ``x005F_`` from shared
@@ -28,13 +29,11 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
-from xml.sax import SAXException
-from xml.sax.handler import ContentHandler
+from xml.parsers import expat
 
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
-from defusedxml.sax import make_parser
-from openpyxl.utils.cell import coordinate_to_tuple, get_column_letter, range_boundaries
+from openpyxl.utils.cell import column_index_from_string, get_column_letter, range_boundaries
 from openpyxl.utils.exceptions import CellCoordinatesException
 
 from generator.errors import GeneratorError, Problem, Severity
@@ -44,13 +43,13 @@ E = Severity.ERROR
 # Limits (docs/excel.md “工作簿的大小限制”). A district's largest department fills a few thousand rows.
 MAX_FILE_BYTES = 20 * 2**20  # the .xlsx file itself
 MAX_UNPACKED_BYTES = 100 * 2**20  # all zip members together, unpacked
-MAX_ROWS = 100_000  # per worksheet: the last row holding a value, a formula or a merged range
+MAX_ROWS = 50_000  # per worksheet: the last row holding a value, a formula or a merged range
 MAX_COLUMNS = 256  # per worksheet: the last column (IV)
 MAX_CELLS = 2_000_000  # rows × columns of the used area, all worksheets together
 MAX_UNCACHED_SHOWN = 20  # formula cells listed one by one per sheet, then a count
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_ESCAPE = re.compile(r"_x005[Ff](_x[0-9A-Fa-f]{4}_)|_x([0-9A-Fa-f]{4})_")
 
 
 class ImportFailed(GeneratorError):
@@ -62,8 +61,10 @@ class ImportFailed(GeneratorError):
 
 
 def unescape(text: str) -> str:
-    """Undo Excel's ``_xHHHH_`` escapes (control characters; ``_x005F_`` is a literal underscore)."""
-    return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
+    """Undo the ``_xHHHH_`` escapes of cell text: a control character, or (``_x005F_``) an underscore
+    that would otherwise start an escape. XlsxWriter prefixes each literal ``_xHHHH_`` with ``_x005F``
+    as one unit, so ``_x005F`` before an escape-shaped text gives that text back as written."""
+    return _ESCAPE.sub(lambda m: m[1] or chr(int(m[2], 16)), text)
 
 
 def mb(size: int) -> str:
@@ -145,19 +146,19 @@ def check_type(path: Path) -> None:
             raise _fail(shown, "xlsx-encrypted", "工作簿已加密，请先取消密码保护（在 Excel 中：文件 → 信息 → 保护工作簿 → "
                                                  "用密码进行加密，清空密码并保存）")
         what = ("旧版 Excel 97–2003 工作簿（.xls），请在 Excel 中另存为 .xlsx" if kind == "xls"
-                else "OLE 复合文档（如旧版 Office 文件）")
+                else " OLE 复合文档（如旧版 Office 文件）")
         raise _fail(shown, "xlsx-not-xlsx", f"不是 xlsx 文件（看起来是{what}）")
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if head.startswith(b"%PDF"):
-        what = "PDF"
+        what = " PDF"
     elif text.startswith((b"<!doctype html", b"<html")):
-        what = "网页 HTML；有的系统把网页存成 .xls，请在 Excel 中打开并另存为 .xlsx"
+        what = "网页（HTML）；有的系统把网页存成 .xls，请在 Excel 中打开并另存为 .xlsx"
     elif text.startswith(b"<?xml"):
-        what = "XML 文件，如 Excel 2003 XML 表格；请在 Excel 中另存为 .xlsx"
+        what = " XML 文件，如 Excel 2003 XML 表格；请在 Excel 中另存为 .xlsx"
     elif not head:
         what = "空文件"
     elif head.startswith(b"PK"):
-        what = "不完整的 zip 包"
+        what = "不完整的 zip 压缩包"
     else:
         what = "无法识别的文件类型"
     raise _fail(shown, "xlsx-not-xlsx", f"不是 xlsx 文件（看起来是{what}）")
@@ -193,11 +194,11 @@ def _rels(zf: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
 def _not_xlsx(zf: zipfile.ZipFile) -> str:
     names = zf.NameToInfo
     if "word/document.xml" in names:
-        return "Word 文档"
+        return " Word 文档"
     if "ppt/presentation.xml" in names:
-        return "PowerPoint 演示文稿"
+        return " PowerPoint 演示文稿"
     if "mimetype" in names and b"opendocument.spreadsheet" in zf.read("mimetype")[:100]:
-        return "OpenDocument 表格（.ods），请另存为 .xlsx"
+        return " OpenDocument 表格（.ods），请另存为 .xlsx"
     return "普通的 zip 压缩包"
 
 
@@ -236,117 +237,158 @@ class _Tally:
     merged: int = 0
 
 
-class _SheetHandler(ContentHandler):
-    """One pass over a worksheet's XML: used area, merged ranges, formulas without a cached value."""
+class _Forbidden(Exception):
+    pass
+
+
+def _forbid(*_: Any) -> None:
+    raise _Forbidden
+
+
+def _expat() -> Any:
+    """An expat parser that refuses entity declarations and external entities (what defusedxml does
+    for its SAX and ElementTree parsers; used directly here because it is several times faster)."""
+    parser = expat.ParserCreate()
+    parser.EntityDeclHandler = _forbid  # type: ignore[assignment]
+    parser.UnparsedEntityDeclHandler = _forbid  # type: ignore[assignment]
+    parser.ExternalEntityRefHandler = _forbid  # type: ignore[assignment]
+    parser.buffer_text = True
+    return parser
+
+
+def _local_name(name: str) -> str:
+    return name.rpartition(":")[2] if ":" in name else name
+
+
+_REF = re.compile(r"([A-Za-z]{1,3})(\d+)$")
+
+
+class _SheetScan:
+    """One streaming pass over a worksheet's XML: used area, merged ranges, formulas without a cached
+    value, and (for ``_canonical``) each cell's raw text. Nothing of the sheet is kept but these."""
 
     def __init__(self, info: SheetInfo, tally: _Tally, keep_text: bool) -> None:
-        super().__init__()
-        self.info = info
+        self.info, self.tally = info, tally
         self.used_elsewhere = tally.used
-        self.tally = tally
+        self.keep_text = keep_text
         if keep_text:
             info.text = {}
-        self.row = 0
-        self.col = 0
-        self.in_cell = False
+        self.row = self.col = 0
+        self.pending = False  # a cell started and not yet accounted for
         self.cell = (0, 0)
-        self.type = "n"
-        self.formula = False
-        self.value: str | None = None
-        self.inline: list[str] | None = None
-        self.buffer: list[str] | None = None
+        self.kind = "n"
+        self.formula = self.has_value = False
+        self.in_v = False  # inside <v>, which has no child elements: the next start ends it
+        self.buffer: list[str] | None = None  # text being collected (keep_text only)
+        self.value = ""
         self.phonetic = False
+
+    def run(self, source: IO[bytes]) -> None:
+        parser = _expat()
+        parser.StartElementHandler = self._start
+        parser.CharacterDataHandler = self._chars
+        if self.keep_text:
+            parser.EndElementHandler = self._end
+        parser.ParseFile(source)
+        self._flush()
 
     def _extend(self, row: int, col: int, what: str) -> None:
         info = self.info
         if row > MAX_ROWS or col > MAX_COLUMNS:
-            raise TooLarge(f"工作表“{info.name}”的{what}到达 {get_column_letter(min(col, 18278))}{row}"
-                           f"（第 {row} 行、第 {col} 列），超过上限 {MAX_ROWS} 行、{MAX_COLUMNS} 列"
-                           f"（{get_column_letter(MAX_COLUMNS)} 列）")
+            raise TooLarge(f"工作表“{info.name}”的{what} 超出上限：到了第 {row} 行、第 {col} 列，"
+                           f"最多 {MAX_ROWS} 行、{MAX_COLUMNS} 列（{get_column_letter(MAX_COLUMNS)} 列）")
         if row > info.rows or col > info.columns:
             info.rows, info.columns = max(info.rows, row), max(info.columns, col)
             if info.area + self.used_elsewhere > MAX_CELLS:
                 raise TooLarge(f"工作表“{info.name}”的数据区域 A1:{get_column_letter(info.columns)}{info.rows}"
                                f"（连同其他工作表共 {info.area + self.used_elsewhere} 格）超过上限 {MAX_CELLS} 格")
 
-    def startElement(self, name: str, attrs: Any) -> None:
-        tag = name.rpartition(":")[2]
-        if tag == "c":
+    def _start(self, name: str, attrs: dict[str, str]) -> None:
+        name = _local_name(name)
+        self.in_v = False
+        if name == "c":
+            self._flush()
             ref = attrs.get("r")
             if ref:
-                row, self.col = coordinate_to_tuple(ref)
+                m = _REF.match(ref)
+                if m is None:
+                    raise ValueError(ref)
+                self.row, self.col = int(m[2]), column_index_from_string(m[1].upper())
             else:
-                row, self.col = self.row, self.col + 1
-            self.in_cell, self.cell = True, (row, self.col)
-            self.type, self.formula, self.value, self.inline = attrs.get("t", "n"), False, None, None
-        elif tag == "row":
+                self.col += 1
+            self.pending, self.cell, self.kind = True, (self.row, self.col), attrs.get("t", "n")
+            self.formula = self.has_value = False
+            self.value = ""
+        elif name == "v":
+            # a value, if it has text: openpyxl writes a formula as <f>…</f><v></v> (no cached value);
+            # for a formula's text result (t="str") an empty <v> is the cached empty string
+            self.in_v = True
+            self.has_value = self.has_value or self.kind == "str"
+            if self.keep_text:
+                self.buffer = []
+        elif name == "is":
+            self.has_value = True
+        elif name == "f":
+            self.formula = True
+        elif name == "row":
+            self._flush()
             r = attrs.get("r")
             self.row, self.col = (int(r) if r else self.row + 1), 0
-        elif not self.in_cell:
-            if tag == "mergeCell" and attrs.get("ref"):
-                min_col, min_row, max_col, max_row = range_boundaries(attrs["ref"])
-                if None in (min_col, min_row, max_col, max_row):
-                    raise ValueError(attrs["ref"])
-                self._extend(max_row, max_col, f"合并区域 {attrs['ref']}")  # type: ignore[arg-type]
-                self.tally.merged += (max_row - min_row + 1) * (max_col - min_col + 1)  # type: ignore[operator]
-                if self.tally.merged > MAX_CELLS:
-                    raise TooLarge(f"工作表“{self.info.name}”：合并区域合计超过 {MAX_CELLS} 格（到 {attrs['ref']} 为止）")
-                self.info.merged.append((min_col, min_row, max_col, max_row))  # type: ignore[arg-type]
-        elif tag == "f":
-            self.formula = True
-        elif tag == "v":
-            self.buffer = []
-        elif tag == "is":
-            self.inline = []
-        elif tag == "rPh":
-            self.phonetic = True
-        elif tag == "t" and self.inline is not None and not self.phonetic:
-            self.buffer = []
+        elif name == "mergeCell":
+            self._flush()
+            if ref := attrs.get("ref"):
+                self._merge(ref)
+        elif self.keep_text and self.pending:
+            if name == "rPh":
+                self.phonetic = True
+            elif name == "t" and not self.phonetic:
+                self.buffer = []
 
-    def characters(self, content: str) -> None:
-        if self.buffer is not None:
-            self.buffer.append(content)
-
-    def endElement(self, name: str) -> None:
-        tag = name.rpartition(":")[2]
-        if not self.in_cell:
-            return
-        if tag == "v" and self.buffer is not None:
-            self.value, self.buffer = "".join(self.buffer), None
-        elif tag == "t" and self.buffer is not None and self.inline is not None:
-            self.inline.append("".join(self.buffer))
+    def _end(self, name: str) -> None:
+        name = _local_name(name)
+        if name in ("v", "t") and self.buffer is not None:
+            self.value += "".join(self.buffer)
             self.buffer = None
-        elif tag == "rPh":
+        elif name == "rPh":
             self.phonetic = False
-        elif tag == "c":
-            self.in_cell = False
-            self._cell()
 
-    def _cell(self) -> None:
-        row, col = self.cell
-        inline = self.type == "inlineStr" and self.inline is not None
-        has_value = inline or (self.value is not None and (self.value != "" or self.type == "str"))
-        if not (has_value or self.formula):
+    def _chars(self, text: str) -> None:
+        if self.in_v and not self.has_value and text.strip():
+            self.has_value = True
+        if self.buffer is not None:
+            self.buffer.append(text)
+
+    def _flush(self) -> None:
+        if not self.pending:
             return
-        self._extend(row, col, "单元格")
-        if self.formula and not has_value:
+        self.pending = False
+        if not (self.has_value or self.formula):
+            return
+        row, col = self.cell
+        self._extend(row, col, f"单元格 {get_column_letter(min(col, 18278))}{row}" if row > MAX_ROWS or col > MAX_COLUMNS
+                     else "")
+        if self.formula and not self.has_value:
             self.info.uncached_count += 1
             if len(self.info.uncached) < MAX_UNCACHED_SHOWN:
                 self.info.uncached.append(f"{get_column_letter(col)}{row}")
-        if self.info.text is not None and has_value:
-            self.info.text[(row, col)] = ("is" if inline else self.type,
-                                          "".join(self.inline or []) if inline else self.value or "")
+        if self.info.text is not None and self.has_value:
+            self.info.text[(row, col)] = ("is" if self.kind == "inlineStr" else self.kind, self.value)
+
+    def _merge(self, ref: str) -> None:
+        min_col, min_row, max_col, max_row = range_boundaries(ref)
+        if min_col is None or min_row is None or max_col is None or max_row is None:
+            raise ValueError(ref)
+        self._extend(max_row, max_col, f"合并区域 {ref}")
+        self.tally.merged += (max_row - min_row + 1) * (max_col - min_col + 1)
+        if self.tally.merged > MAX_CELLS:
+            raise TooLarge(f"工作表“{self.info.name}”：合并区域合计超过 {MAX_CELLS} 格（到 {ref} 为止）")
+        self.info.merged.append((min_col, min_row, max_col, max_row))
 
 
-class _Done(Exception):
-    pass
-
-
-class _StringsHandler(ContentHandler):
-    """The shared strings with the given indices, text only (phonetic runs left out), escapes kept."""
+class _Strings:
+    """The shared strings with the given indices, escapes kept, phonetic runs left out; stops after the last."""
 
     def __init__(self, wanted: set[int]) -> None:
-        super().__init__()
         self.wanted, self.last = wanted, max(wanted)
         self.index = -1
         self.found: dict[int, str] = {}
@@ -354,38 +396,46 @@ class _StringsHandler(ContentHandler):
         self.buffer: list[str] | None = None
         self.phonetic = False
 
-    def startElement(self, name: str, attrs: Any) -> None:
-        tag = name.rpartition(":")[2]
-        if tag == "si":
+    def run(self, source: IO[bytes]) -> dict[int, str]:
+        parser = _expat()
+        parser.StartElementHandler, parser.EndElementHandler = self._start, self._end
+        parser.CharacterDataHandler = self._chars
+        try:
+            parser.ParseFile(source)
+        except _Done:
+            pass
+        return self.found
+
+    def _start(self, name: str, attrs: dict[str, str]) -> None:
+        name = _local_name(name)
+        if name == "si":
             self.index += 1
             if self.index > self.last:
                 raise _Done
             self.parts = [] if self.index in self.wanted else None
-        elif tag == "rPh":
+        elif name == "rPh":
             self.phonetic = True
-        elif tag == "t" and self.parts is not None and not self.phonetic:
+        elif name == "t" and self.parts is not None and not self.phonetic:
             self.buffer = []
 
-    def characters(self, content: str) -> None:
+    def _chars(self, text: str) -> None:
         if self.buffer is not None:
-            self.buffer.append(content)
+            self.buffer.append(text)
 
-    def endElement(self, name: str) -> None:
-        tag = name.rpartition(":")[2]
-        if tag == "t" and self.buffer is not None and self.parts is not None:
+    def _end(self, name: str) -> None:
+        name = _local_name(name)
+        if name == "t" and self.buffer is not None and self.parts is not None:
             self.parts.append("".join(self.buffer))
             self.buffer = None
-        elif tag == "rPh":
+        elif name == "rPh":
             self.phonetic = False
-        elif tag == "si" and self.parts is not None:
+        elif name == "si" and self.parts is not None:
             self.found[self.index] = "".join(self.parts)
             self.parts = None
 
 
-def _sax(source: IO[bytes], handler: ContentHandler) -> None:
-    parser = make_parser()
-    parser.setContentHandler(handler)
-    parser.parse(source)
+class _Done(Exception):
+    pass
 
 
 def _sheet_text(zf: zipfile.ZipFile, info: SheetInfo, strings_part: str | None) -> str:
@@ -394,13 +444,8 @@ def _sheet_text(zf: zipfile.ZipFile, info: SheetInfo, strings_part: str | None) 
     wanted = {int(v) for (t, v) in cells.values() if t == "s" and v.isdigit()}
     shared: dict[int, str] = {}
     if wanted and strings_part:
-        handler = _StringsHandler(wanted)
-        try:
-            with zf.open(strings_part) as f:
-                _sax(f, handler)
-        except _Done:
-            pass
-        shared = handler.found
+        with zf.open(strings_part) as f:
+            shared = _Strings(wanted).run(f)
     lines: list[list[str]] = [[] for _ in range(info.rows)]
     for (row, _col), (kind, value) in sorted(cells.items()):
         if kind == "s":
@@ -425,7 +470,7 @@ def inspect(path: Path, canonical: str) -> Package:
             tally = _Tally()
             for info in sheets:
                 with zf.open(info.part) as f:
-                    _sax(f, _SheetHandler(info, tally, keep_text=info.name == canonical))
+                    _SheetScan(info, tally, keep_text=info.name == canonical).run(f)
                 tally.used += info.area
             package = Package(shown, sheets)
             if (canon := package.sheet(canonical)) is not None:
@@ -433,9 +478,10 @@ def inspect(path: Path, canonical: str) -> Package:
             return package
     except TooLarge as exc:
         raise _fail(shown, "xlsx-too-large", exc.message) from None
-    except DefusedXmlException:
+    except (DefusedXmlException, _Forbidden):
         raise _fail(shown, "xlsx-unreadable", "工作簿的 XML 含有实体声明，为安全起见拒绝读取") from None
-    except (zipfile.BadZipFile, zlib.error, EOFError, SAXException, ValueError, KeyError, OSError, SyntaxError,
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, KeyError, OSError, SyntaxError, expat.ExpatError,
             CellCoordinatesException) as exc:
         # SyntaxError: ElementTree's ParseError; ValueError, CellCoordinatesException: bad cell references
+        # or numbers; KeyError: a member the workbook names but the zip lacks
         raise _fail(shown, "xlsx-unreadable", f"工作簿已损坏，无法读取（{type(exc).__name__}）") from None
