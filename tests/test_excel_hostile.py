@@ -264,7 +264,9 @@ def test_canonical_model_errors_are_all_located(exported, tmp_path):
 def test_canonical_yaml_syntax_error_is_located(exported, tmp_path):
     path, row = canonical_edit(exported, tmp_path, "unit: 万元", "unit: [万元")
     problems = failure(path)
-    assert [p.slug for p in problems] == ["xlsx-canonical"] and problems[0].message.startswith(f"{CANONICAL_SHEET}!A")
+    assert [p.slug for p in problems] == ["xlsx-canonical"], describe(problems)
+    found = re.match(rf"{CANONICAL_SHEET}!A(\d+)：", problems[0].message)
+    assert found and row <= int(found[1]) <= row + 2, problems[0].message  # YAML notices the bracket a line later
 
 
 # ---------------------------------------------------------------- M6: nothing lost, nothing cut
@@ -314,8 +316,7 @@ def test_every_valid_name_survives_export_and_import(seed_text, tmp_path, name):
              for line in lines]
     text = "\n".join(lines)
     budget = budget_of(text)
-    assert budget.projects[0].name == name and budget.performance_targets[-1].covers.project == name or any(
-        t.covers.project == name for t in budget.performance_targets)
+    assert budget.projects[0].name == name and any(t.covers.project == name for t in budget.performance_targets)
     for source in (None, text, text.replace("\n", "\r\n")):  # export-xlsx, and the site's copy of the file
         path = tmp_path / "names.xlsx"
         path.write_bytes(export_bytes(budget, source))
@@ -529,7 +530,8 @@ def test_export_is_ready_to_print(seed, exported):
 def test_every_excel_slug_is_in_the_guide():
     code = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "generator").glob("*.py")
                    if p.name.startswith("excel_") or p.name == "downloads.py")
-    used = set(re.findall(r'"((?:xlsx|out)-[a-z-]+)"', code)) | {"file-exists", "write-failed", "missing-file"}
+    # every hyphenated string literal is a problem slug, apart from the command names and the author tag
+    used = set(re.findall(r'"([a-z]+(?:-[a-z]+)+)"', code)) - {"export-xlsx", "import-xlsx", "budget-disclosure"}
     guide = (ROOT / "docs" / "excel.md").read_text(encoding="utf-8")
     documented = set(re.findall(r"^\| `([a-z][a-z-]+)` \|", guide, re.M))
     new = {"xlsx-too-large", "xlsx-formula-no-value", "xlsx-hidden-sheet", "xlsx-encrypted", "xlsx-not-xlsx",
