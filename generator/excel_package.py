@@ -45,6 +45,7 @@ MAX_FILE_BYTES = 20 * 2**20  # the .xlsx file itself
 MAX_UNPACKED_BYTES = 100 * 2**20  # all zip members together, unpacked
 MAX_ROWS = 50_000  # per worksheet: the last row holding a value, a formula or a merged range
 MAX_COLUMNS = 256  # per worksheet: the last column (IV)
+MAX_PART_BYTES = 16 * 2**20  # workbook.xml and the relationship parts, which are read whole
 MAX_CELLS = 2_000_000  # rows × columns of the used area, all worksheets together
 MAX_UNCACHED_SHOWN = 20  # formula cells listed one by one per sheet, then a count
 
@@ -172,6 +173,9 @@ def _local(tag: str) -> str:
 
 
 def _xml(zf: zipfile.ZipFile, name: str) -> Any:
+    """A small part (relationships, workbook.xml) parsed whole."""
+    if zf.getinfo(name).file_size > MAX_PART_BYTES:
+        raise TooLarge(f"工作簿的 {name} 有 {mb(zf.getinfo(name).file_size)}，超过上限 {mb(MAX_PART_BYTES)}")
     return SafeET.fromstring(zf.read(name))
 
 
@@ -461,7 +465,11 @@ def inspect(path: Path, canonical: str) -> Package:
     shown = str(path)
     check_type(path)
     try:
-        with zipfile.ZipFile(path) as zf:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise _fail(shown, "xlsx-unreadable", "文件不完整或已损坏（zip 压缩包的目录缺失），请重新下载或在 Excel 中另存") from None
+    try:
+        with zf:
             unpacked = sum(i.file_size for i in zf.infolist())
             if unpacked > MAX_UNPACKED_BYTES:
                 raise _fail(shown, "xlsx-too-large", f"工作簿解压后有 {mb(unpacked)}，超过上限 {mb(MAX_UNPACKED_BYTES)}"
