@@ -10,6 +10,11 @@ compared with the figure derived from those leaves, and each disagreement become
 A workbook exported by this project also carries ``_canonical`` (the budget file itself):
 text comes from there, figures from the standard sheets (:func:`excel_merge.merge_canonical`).
 Without it, text the tables cannot carry is written as 待补充.
+
+Before anything is loaded, :mod:`excel_package` checks the file type, its sizes and where every
+sheet's cells and merged ranges reach (``xlsx-too-large``), and finds formulas saved without a
+result (``xlsx-formula-no-value``); values are then read with openpyxl in read-only mode, bounded
+to the area found. Visible sheets are preferred over hidden ones (``xlsx-hidden-sheet``).
 """
 
 from __future__ import annotations
