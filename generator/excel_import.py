@@ -10,11 +10,17 @@ compared with the figure derived from those leaves, and each disagreement become
 A workbook exported by this project also carries ``_canonical`` (the budget file itself):
 text comes from there, figures from the standard sheets (:func:`excel_merge.merge_canonical`).
 Without it, text the tables cannot carry is written as 待补充.
+
+Before anything is loaded, :mod:`excel_package` checks the file type, its sizes and where every
+sheet's cells and merged ranges reach (``xlsx-too-large``), and finds formulas saved without a
+result (``xlsx-formula-no-value``); values are then read with openpyxl in read-only mode, bounded
+to the area found. Visible sheets are preferred over hidden ones (``xlsx-hidden-sheet``).
 """
 
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -22,30 +28,28 @@ from typing import Any
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import ValidationError
 
 from generator import excel_leaves, excel_merge, profiles, registry, tables
-from generator.errors import GeneratorError, Problem, Severity
+from generator.errors import InputError, Problem, Severity
 from generator.excel_export import CANONICAL_SHEET
-from generator.excel_leaves import NotANumber, code_text, money
-from generator.loader import parse
+from generator.excel_leaves import NotANumber, code_text, money, name_key
+from generator.excel_package import ImportFailed, Package, SheetInfo, inspect
+from generator.loader import Document, parse
 from generator.model import Budget
 from generator.money import rounded
 from generator.tables import Column
+from generator.validate import _schema_problem, parse_budget
+
+__all__ = ["ImportFailed", "import_workbook", "open_workbook"]
 
 E, W = Severity.ERROR, Severity.WARNING
 PLACEHOLDER = "待补充"
+DEFAULT_YEAR = 2000  # only to lay out the expected tables when the year is not known yet
+PROFILE_KEY = re.compile(r"^[a-z0-9-]+$")  # a profile is a file name under generator/profiles/, nothing else
 _PREFIX = re.compile(r"^(表\s*[0-9一二三四五六七八九十]+|[0-9一二三四五六七八九十]+[、.．])\s*")
 _TRANS = str.maketrans({"（": "(", "）": ")", "“": '"', "”": '"', "：": ":"})
-
-
-class ImportFailed(GeneratorError):
-    """The workbook cannot become a budget; ``problems`` say where (sheet and cell)."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__(f"{len(problems)} 个错误")
-        self.problems = problems
+Grid = list[list[Any]]
 
 
 def norm(text: Any) -> str:
@@ -74,18 +78,22 @@ class Sheet:
         return f"{self.name}!{get_column_letter(self.where.get(col, col) + 1)}{row}"
 
 
-def _grid(ws: Worksheet) -> list[list[Any]]:
-    grid = [list(r) for r in ws.iter_rows(values_only=True)]
-    for rng in ws.merged_cells.ranges:
-        top = grid[rng.min_row - 1][rng.min_col - 1]
-        for r in range(rng.min_row - 1, rng.max_row):
-            for c in range(rng.min_col - 1, rng.max_col):
-                if r < len(grid) and c < len(grid[r]):
-                    grid[r][c] = top
+def _grid(wb: Any, info: SheetInfo) -> Grid:
+    """The sheet's used area (bounded by :mod:`excel_package`), merged ranges filled with their value."""
+    if not info.area:
+        return []
+    ws = wb[info.name]
+    grid = [list(r) for r in ws.iter_rows(min_row=1, max_row=info.rows, min_col=1, max_col=info.columns,
+                                          values_only=True)]
+    grid += [[None] * info.columns for _ in range(info.rows - len(grid))]
+    for min_col, min_row, max_col, max_row in info.merged:
+        top = grid[min_row - 1][min_col - 1]
+        for r in range(min_row - 1, max_row):
+            grid[r][min_col - 1: max_col] = [top] * (max_col - min_col + 1)
     return grid
 
 
-def _paths(grid: list[list[Any]], top: int, depth: int) -> list[tuple[str, ...]]:
+def _paths(grid: Grid, top: int, depth: int) -> list[tuple[str, ...]]:
     width = max((len(r) for r in grid[top: top + depth]), default=0)
     out = []
     for j in range(width):
@@ -118,9 +126,8 @@ def _is_header_repeat(values: list[Any], labels: set[str]) -> bool:
         t in labels for t in texts)
 
 
-def read_sheet(ws: Worksheet, key: str, columns: list[Column]) -> Sheet | None:
+def read_sheet(grid: Grid, title: str, key: str, columns: list[Column]) -> Sheet | None:
     """Find the header block (1–4 rows starting with the first column's label) and the data rows below it."""
-    grid = _grid(ws)
     first = norm(columns[0].path[0])
     for top, row in enumerate(grid):
         if not any(norm(v) == first for v in row[:3]):
@@ -129,7 +136,7 @@ def read_sheet(ws: Worksheet, key: str, columns: list[Column]) -> Sheet | None:
             where = _match(columns, _paths(grid, top, depth))
             if where is None:
                 continue
-            sheet = Sheet(ws.title, key, columns, where)
+            sheet = Sheet(title, key, columns, where)
             labels = {label for path in _paths(grid, top, depth) for label in path}
             for r in range(top + depth, len(grid)):
                 values = grid[r]
@@ -162,73 +169,153 @@ class Workbook:
     canonical: str | None
     profile: str = "harbin-13"
     problems: list[Problem] = field(default_factory=list)
+    canonical_doc: Document | None = None
 
     def problem(self, slug: str, severity: Severity, message: str) -> None:
         self.problems.append(Problem(slug, severity, message, self.path))
 
 
-def _find_worksheet(wb: Any, title: str) -> Worksheet | None:
+def _find_worksheet(book: Workbook, package: Package, grids: dict[str, Grid], title: str) -> SheetInfo | None:
+    """The sheet holding ``title``: by its name, else by a title in its first three rows; visible
+    sheets first. A hidden sheet that is used, or passed over, is reported (``xlsx-hidden-sheet``)."""
     want = norm(title)
-    for ws in wb.worksheets:
-        if norm(ws.title) == want:
-            return ws  # type: ignore[no-any-return]
-    for ws in wb.worksheets:
-        for row in ws.iter_rows(min_row=1, max_row=3, values_only=True):
-            if any(norm(v) == want for v in row):
-                return ws  # type: ignore[no-any-return]
+
+    def found(hidden: bool) -> list[SheetInfo]:
+        sheets = [s for s in package.sheets if s.hidden == hidden and s.name != CANONICAL_SHEET]
+        by_name = [s for s in sheets if norm(s.name) == want]
+        by_rows = [s for s in sheets if s not in by_name and any(norm(v) == want for row in grids[s.name][:3] for v in row)]
+        return by_name + by_rows
+
+    visible, hidden = found(False), found(True)
+    if visible:
+        for h in hidden:
+            book.problem("xlsx-hidden-sheet", W,
+                         f"隐藏的工作表“{h.name}”也是“{title}”，已忽略；导入的是可见的“{visible[0].name}”")
+        return visible[0]
+    if hidden:
+        book.problem("xlsx-hidden-sheet", W, f"“{title}”取自隐藏的工作表“{hidden[0].name}”，请确认这是要导入的数据")
+        return hidden[0]
     return None
 
 
-def _year_of(wb: Any) -> int | None:
+def _year_of(wb: Any, package: Package, grids: dict[str, Grid]) -> int | None:
     texts = [wb.properties.title or ""]
-    for ws in wb.worksheets:
-        texts += [str(v) for row in ws.iter_rows(min_row=1, max_row=2, values_only=True) for v in row if v]
+    for info in package.sheets:
+        if not info.hidden:
+            texts += [str(v) for row in grids[info.name][:2] for v in row if v]
     for text in texts:
         if m := re.search(r"(20\d\d)\s*年", text):
             return int(m.group(1))
     return None
 
 
+def _canonical_doc(shown: str, text: str) -> Document:
+    """The ``_canonical`` sheet as a YAML document; a syntax error is located by its row."""
+    try:
+        doc = parse(text, f"{shown}!{CANONICAL_SHEET}")
+    except InputError as exc:
+        p = exc.problem
+        raise ImportFailed([Problem("xlsx-canonical", E, f"{CANONICAL_SHEET}!A{p.line or 1}：{p.message}", shown)]) from None
+    if not isinstance(doc.data, dict):
+        raise ImportFailed([Problem("xlsx-canonical", E, f"{CANONICAL_SHEET}!A1：这一页不是预算文件", shown)])
+    return doc
+
+
+def _canonical_profile(shown: str, doc: Document) -> str | None:
+    key = doc.data.get("profile")
+    if key is None:
+        return None
+    if not (isinstance(key, str) and PROFILE_KEY.fullmatch(key)):
+        line = doc.mark(("profile",)).line
+        raise ImportFailed([Problem("xlsx-canonical", E, f"{CANONICAL_SHEET}!A{line}：地区模板“{key}”不合法"
+                                                         "（只能是小写字母、数字和连字符，如 harbin-13）", shown)])
+    return key
+
+
+def _profile(shown: str, key: str) -> profiles.Profile:
+    if not PROFILE_KEY.fullmatch(key):
+        raise ImportFailed([Problem("unknown-profile", E, f"未知的地区模板“{key}”", shown)])
+    try:
+        return profiles.load(key)
+    except (KeyError, ValueError, OSError):  # ValueError: a profile file the model rejects
+        raise ImportFailed([Problem("unknown-profile", E, f"未知的地区模板“{key}”", shown)]) from None
+
+
+def _uncached(shown: str, infos: list[SheetInfo]) -> list[Problem]:
+    out = []
+    message = "单元格是公式但没有计算结果，请在 Excel 中打开并保存后再导入"
+    for info in infos:
+        out += [Problem("xlsx-formula-no-value", E, f"{info.name}!{ref}：{message}", shown) for ref in info.uncached]
+        if (more := info.uncached_count - len(info.uncached)) > 0:
+            out.append(Problem("xlsx-formula-no-value", E, f"{info.name}：另有 {more} 个公式单元格没有计算结果", shown))
+    return out
+
+
+def _read_grids(path: Path, package: Package) -> tuple[Any, dict[str, Grid]]:
+    shown = str(path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # openpyxl's notes on unsupported extensions are not the editor's business
+        try:
+            wb = load_workbook(path, read_only=True, data_only=True, keep_links=False)
+        except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
+            raise ImportFailed([Problem("xlsx-unreadable", E, f"无法读取工作簿：{type(exc).__name__}", shown)]) from None
+        try:
+            return wb, {info.name: _grid(wb, info) for info in package.sheets}
+        except Exception as exc:
+            raise ImportFailed([Problem("xlsx-unreadable", E, f"无法读取工作簿：{type(exc).__name__}", shown)]) from None
+        finally:
+            wb.close()
+
+
 def open_workbook(path: Path, profile_key: str = "harbin-13", year: int | None = None) -> Workbook:
     shown = str(path)
+    package = inspect(path, CANONICAL_SHEET)  # type, size and extent limits, before anything is loaded
+    problems: list[Problem] = []
+    canonical, doc = package.canonical_text, None
+    if canonical is not None:
+        info = package.sheet(CANONICAL_SHEET)
+        assert info is not None
+        if formulas := _uncached(shown, [info]):
+            raise ImportFailed(formulas)
+        if info.hidden:
+            problems.append(Problem("xlsx-hidden-sheet", W, f"“{CANONICAL_SHEET}”是隐藏的工作表，其中的文字仍会导入，"
+                                                            "请确认工作簿是本项目导出的", shown))
+        doc = _canonical_doc(shown, canonical)
+        profile_key = _canonical_profile(shown, doc) or profile_key
+        if year is None and isinstance(doc.data.get("year"), int) and not isinstance(doc.data["year"], bool):
+            year = doc.data["year"]
+    profile = _profile(shown, profile_key)
+    wb, grids = _read_grids(path, package)
+    year = year or _year_of(wb, package, grids)
     try:
-        wb = load_workbook(path, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise ImportFailed([Problem("xlsx-unreadable", E, f"无法读取工作簿：{type(exc).__name__}", shown)]) from None
-    canonical = None
-    if CANONICAL_SHEET in wb.sheetnames:
-        lines = [row[0] if row and row[0] is not None else "" for row in
-                 wb[CANONICAL_SHEET].iter_rows(values_only=True)]
-        canonical = "\n".join(str(x) for x in lines) + "\n"
-        if m := re.search(r"^profile:\s*(\S+)", canonical, re.M):
-            profile_key = m.group(1)
-        if year is None and (m := re.search(r"^year:\s*(\d{4})", canonical, re.M)):
-            year = int(m.group(1))
-    year = year or _year_of(wb)
-    try:
-        profile = profiles.load(profile_key)
-    except KeyError:
-        raise ImportFailed([Problem("unknown-profile", E, f"未知的地区模板“{profile_key}”", shown)]) from None
-    layout = tables.build(_blank(year or 2000, profile_key), registry.for_year(year or 2000))
-    book = Workbook(shown, {}, "万元", None, year, canonical, profile_key)
+        blank = _blank(year or DEFAULT_YEAR, profile_key)
+    except ValidationError:  # the model's range for ``year``
+        raise ImportFailed([Problem("xlsx-bad-year", E, f"预算年度 {year} 不在允许的范围内", shown)]) from None
+    layout = tables.build(blank, registry.for_year(blank.year))
+    book = Workbook(shown, {}, "万元", None, year, canonical, profile_key, problems, doc)
+    used: list[SheetInfo] = []
     for spec in profile.tables:
-        ws = _find_worksheet(wb, spec.title)
-        if ws is None:
+        info = _find_worksheet(book, package, grids, spec.title)
+        if info is None:
             book.problem("xlsx-missing-sheet", W, f"工作簿中没有“{spec.title}”，按无数据处理")
             continue
-        sheet = read_sheet(ws, spec.key, layout[spec.key].columns)
+        used.append(info)
+        grid = grids[info.name]
+        sheet = read_sheet(grid, info.name, spec.key, layout[spec.key].columns)
         if sheet is None:
             book.problem("xlsx-missing-column", E,
-                         f"{ws.title}：找不到表头（应有 " + "、".join(c.label for c in layout[spec.key].columns) + "）")
+                         f"{info.name}：找不到表头（应有 " + "、".join(c.label for c in layout[spec.key].columns) + "）")
             continue
         book.sheets[spec.key] = sheet
-        for row in ws.iter_rows(min_row=1, max_row=3, values_only=True):
+        for row in grid[:3]:
             for v in row:
                 text = norm(v)
                 if text.startswith("单位名称:") and len(text) > 5:
                     book.department_name = book.department_name or text[5:]
                 if text in ("单位:万元", "单位:元"):
                     book.unit = text[3:]
+    if formulas := _uncached(shown, list(dict.fromkeys(used))):
+        raise ImportFailed(formulas)
     return book
 
 
@@ -240,12 +327,7 @@ def import_workbook(path: Path, profile_key: str = "harbin-13", year: int | None
     if not any(p.severity is E for p in book.problems):
         if book.canonical is not None:
             data = excel_merge.merge_canonical(book, data, _canonical(book))
-        try:
-            budget = Budget.model_validate(data)
-        except ValidationError as exc:
-            for err in exc.errors():
-                where = ".".join(str(x) for x in err["loc"])
-                book.problem("xlsx-invalid", E, f"导入结果不合法：{where}：{err['msg']}")
+        budget = _validated(book, data)
     if budget is not None:
         compare(book, budget, unresolved)
     errors = [p for p in book.problems if p.severity is E]
@@ -254,26 +336,42 @@ def import_workbook(path: Path, profile_key: str = "harbin-13", year: int | None
     return budget, book.problems
 
 
-def _canonical(book: Workbook) -> Budget:
-    assert book.canonical is not None
-    doc = parse(book.canonical, f"{book.path}!{CANONICAL_SHEET}")
+def _validated(book: Workbook, data: dict[str, Any]) -> Budget | None:
+    """The imported data as a budget; whatever the model rejects becomes a problem, never a traceback."""
     try:
-        return Budget.model_validate(doc.data)
+        return Budget.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        mark = doc.mark(tuple(err["loc"]))
-        raise ImportFailed([Problem("xlsx-canonical", E, f"{CANONICAL_SHEET}!A{mark.line}：{err['msg']}",
-                                    book.path)]) from None
+        doc = Document(book.path, data)
+        for err in exc.errors():
+            where = ".".join(str(x) for x in err["loc"])
+            book.problem("xlsx-invalid", E, f"导入结果不合法：{where}：{_schema_problem(doc, err).message}")
+    except (ValueError, TypeError, KeyError) as exc:  # a validator that raised something pydantic did not wrap
+        book.problem("xlsx-invalid", E, f"导入结果不合法：{exc}")
+    return None
+
+
+def _canonical(book: Workbook) -> Budget:
+    assert book.canonical_doc is not None
+    budget, problems = parse_budget(book.canonical_doc)
+    if budget is None:
+        raise ImportFailed([Problem("xlsx-canonical", E, f"{CANONICAL_SHEET}!A{p.line or 1}：{p.message}", book.path)
+                            for p in problems])
+    return budget
 
 
 # ---------------------------------------------------------------- totals check
 
-def _key(key: str, cells: list[Any]) -> str:
-    if key == "projects":
-        return norm(cells[1]) or norm(cells[2])
-    if key == "project_performance":
-        return norm(cells[1])
-    return code_text(cells[0]) or norm(cells[1])
+def _keys(key: str, cells: list[Any]) -> tuple[str, str]:
+    """What identifies a row: its code, else the project or target name, exactly as shown and as a
+    loose key (:func:`excel_leaves.name_key`: Excel's escapes, whitespace and control characters aside)."""
+    if key in ("projects", "project_performance"):
+        cell = cells[1] if key == "project_performance" or cells[1] not in (None, "") else cells[2]
+    elif code := code_text(cells[0]):
+        return code, code
+    else:
+        cell = cells[1]
+    text = "" if cell is None else str(cell)
+    return text, name_key(text)
 
 
 def _pairs(rows: list[list[Any]]) -> dict[tuple[int, str, int], Any]:
@@ -306,20 +404,24 @@ def compare(book: Workbook, budget: Budget, skip: set[str]) -> None:
                         _check(book, sheet, rownum, label_col + 1, cells[label_col + 1],
                                derived.get((label_col, label, n), Decimal(0)), label)
             continue
-        derived_rows: dict[str, list[Any]] = {}
+        exact: dict[str, list[Any]] = {}
+        loose: dict[str, list[Any]] = {}
         for r in table.rows:
-            derived_rows.setdefault(_key(key, r.cells), r.cells)
+            text, k = _keys(key, r.cells)
+            exact.setdefault(text, r.cells)
+            loose.setdefault(k, r.cells)
+        skipped = {name_key(name) for name in skip}
         seen: set[str] = set()
         for rownum, values in sheet.rows:
             cells = [sheet.value(values, i) for i in range(len(sheet.columns))]
-            k = _key(key, cells)
-            if not k or k in skip or (key == "project_performance" and k in seen):
+            text, k = _keys(key, cells)
+            if not k or k in skipped or (key == "project_performance" and text in seen):
                 continue
-            seen.add(k)
-            want = derived_rows.get(k)
+            seen.add(text)
+            want = exact.get(text) or loose.get(k)
             for i, column in enumerate(sheet.columns):
                 if column.kind == "money":
-                    _check(book, sheet, rownum, i, cells[i], want[i] if want else Decimal(0), k)
+                    _check(book, sheet, rownum, i, cells[i], want[i] if want else Decimal(0), text.strip() or k)
 
 
 def _check(book: Workbook, sheet: Sheet, rownum: int, col: int, value: Any, derived: Any, label: str) -> None:

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from decimal import Decimal, InvalidOperation
 from itertools import combinations
 from typing import TYPE_CHECKING, Any
@@ -21,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from generator import profiles, registry
 from generator.derive import PROJECT_FUND_FIELDS
 from generator.errors import Severity
+from generator.excel_package import unescape
 from generator.model import FUNDS
 from generator.money import CENT, ZERO, total
 
@@ -35,13 +37,29 @@ THREE_PUBLIC = {"outbound": 3, "vehicle_purchase": 5, "vehicle_operation": 6, "r
 
 
 def code_text(value: Any) -> str:
-    """A code cell as text: 2080101, 2080101.0 and "2080101 " all give "2080101"."""
+    """A code cell as text: 2080101, 2080101.0 and "2080101 " all give "2080101". Only ASCII digits
+    make a code: "６３００２" (full-width) is not one, and is never normalised into one."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = str(value).strip()
-    return text if text.isdigit() else ""
+    return text if text.isascii() and text.isdigit() else ""
+
+
+def foreign_digits(value: Any) -> bool:
+    """A code written with digits other than 0–9 (full-width, Arabic-Indic, mathematical …)."""
+    text = str(value).strip() if isinstance(value, str) else ""
+    return bool(text) and not text.isascii() and all(unicodedata.category(ch) == "Nd" for ch in text)
+
+
+def name_key(value: Any) -> str:
+    """A name as compared across export → Excel → import: XlsxWriter writes control characters as
+    ``_xHHHH_`` and openpyxl drops every ``x005F_``; whitespace and control characters do not count."""
+    if value is None:
+        return ""
+    text = unescape(str(value).replace("x005F_", ""))
+    return "".join(ch for ch in text if not ch.isspace() and unicodedata.category(ch) != "Cc")
 
 
 class NotANumber(ValueError):
@@ -69,7 +87,13 @@ def money(value: Any) -> Decimal:
     return result
 
 
+def _is_code_column(label: str) -> bool:
+    return label.endswith(("编码", "代码"))
+
+
 def _rows(book: Workbook, key: str) -> list[tuple[int, list[Any]]]:
+    """The sheet's data rows, every money and number cell checked once (``xlsx-not-a-number``):
+    money as an exact ``Decimal`` (blank is 0), numbers as ``Decimal`` or ``None`` when blank."""
     sheet = book.sheets.get(key)
     if sheet is None:
         return []
@@ -78,12 +102,18 @@ def _rows(book: Workbook, key: str) -> list[tuple[int, list[Any]]]:
         cells: list[Any] = []
         for i, column in enumerate(sheet.columns):
             value = sheet.value(values, i)
-            if column.kind == "money":
+            if column.kind in ("money", "number"):
+                blank = value is None or (isinstance(value, str) and not value.strip())
                 try:
-                    value = _cents(money(value))
+                    value = None if blank and column.kind == "number" else money(value)
                 except NotANumber:
                     book.problem("xlsx-not-a-number", E, f"{sheet.ref(rownum, i)}：“{value}”不是数字")
-                    value = ZERO
+                    value = ZERO if column.kind == "money" else None
+                if column.kind == "money":
+                    value = _cents(value or ZERO)
+            elif _is_code_column(column.path[-1]) and foreign_digits(value):
+                book.problem("xlsx-bad-code", E, f"{sheet.ref(rownum, i)}：编码“{value}”含有 0–9 以外的数字"
+                                                 "（如全角数字），请改为半角数字")
             cells.append(value)
         out.append((rownum, cells))
     return out
@@ -172,9 +202,11 @@ def _projects(book: Workbook, department: str) -> list[dict[str, Any]]:
         name = _text(cells[1])
         if not name:
             continue  # the 合计 row
+        if book.canonical is not None:
+            name = str(cells[1])  # as shown, to be matched with the canonical names (excel_merge)
         project: dict[str, Any] = {"type": _text(cells[0]) or PLACEHOLDER, "name": name}
         unit = _text(cells[2]).replace(" ", "")
-        if unit and unit != department:
+        if unit and name_key(unit) != name_key(department):
             project["unit"] = unit
         project.update({f: cells[4 + i] for i, f in enumerate(PROJECT_FUND_FIELDS) if cells[4 + i]})
         out.append(project)
@@ -213,8 +245,8 @@ def _indicator(cells: list[Any], filled: dict[str, str]) -> dict[str, Any]:
         filled[key] = _text(cells[col]) or filled.get(key, PLACEHOLDER)
     out: dict[str, Any] = {"level1": filled["level1"], "level2": filled["level2"], "name": _text(cells[8]),
                            "operator": _text(cells[9]), "value": _text(cells[10]), "unit": _text(cells[11])}
-    if _text(cells[12]):
-        out["weight"] = money(cells[12])
+    if cells[12] is not None:
+        out["weight"] = cells[12]
     return out
 
 
@@ -228,7 +260,7 @@ def _performance(book: Workbook, data: dict[str, Any]) -> tuple[list[dict[str, A
         if _text(cells[1]) and _text(cells[1]) != _text(head[1]):
             head, filled = list(cells[:6]), {}
             name = _text(cells[1])
-            target: dict[str, Any] = {"name": name, "execution_weight": money(cells[2]) if _text(cells[2]) else 10,
+            target: dict[str, Any] = {"name": name, "execution_weight": 10 if cells[2] is None else cells[2],
                                       "goal": _text(cells[5]) or PLACEHOLDER, "indicators": []}
             category = _text(cells[3])
             if category and not (name in projects and projects[name]["type"] == category):

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from generator.derive import PROJECT_FUND_FIELDS
 from generator.errors import Severity
-from generator.excel_leaves import INCOME_KEYS, THREE_PUBLIC
+from generator.excel_leaves import INCOME_KEYS, THREE_PUBLIC, name_key
 from generator.model import FUNDS, Budget
 from generator.money import ZERO, total
 
@@ -22,6 +22,12 @@ if TYPE_CHECKING:
 
 W = Severity.WARNING
 
+
+def same_text(canonical: Any, shown: Any) -> Any:
+    """The canonical text when the sheet shows the same (as Excel writes it back), else the sheet's edit."""
+    return canonical if canonical is not None and name_key(canonical) == name_key(shown) else shown
+
+
 def _zero_fund(block: dict[str, Any] | None) -> dict[str, Any] | None:
     return None if block is None else {**block, "personnel": ZERO, "public": ZERO, "project": ZERO}
 
@@ -29,7 +35,7 @@ def _zero_fund(block: dict[str, Any] | None) -> dict[str, Any] | None:
 def _merge_function(c: dict[str, Any], s: dict[str, Any] | None) -> dict[str, Any]:
     out = dict(c)
     s = s or {}
-    out["name"] = s.get("name", c["name"])
+    out["name"] = same_text(c["name"], s.get("name", c["name"]))
     for k in ("operating", "to_superior", "to_subsidiary"):
         out[k] = s.get(k, ZERO)
     for fund in FUNDS:
@@ -60,7 +66,27 @@ def _merge_function(c: dict[str, Any], s: dict[str, Any] | None) -> dict[str, An
 def _merge_economic(c: dict[str, Any], s: dict[str, Any] | None) -> dict[str, Any]:
     if s is None:
         return {**c, "amount": ZERO, "items": []}
-    return {**c, "name": s["name"], "items": s.get("items", []), "amount": s.get("amount")}
+    old = {i["code"]: i for i in c.get("items") or []}
+    items = [{**old.get(i["code"], {}), **i, "name": same_text(old.get(i["code"], {}).get("name"), i["name"])}
+             for i in s.get("items", [])]
+    return {**c, "name": same_text(c["name"], s["name"]), "items": items, "amount": s.get("amount")}
+
+
+def _match_projects(canon: list[dict[str, Any]], shown: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The canonical project for each project the sheet shows: same name exactly, else the same
+    :func:`name_key` (trailing spaces, control characters as Excel writes them), each used once."""
+    free = list(range(len(canon)))
+    out: list[dict[str, Any]] = []
+    for p in shown:
+        pick = next((i for i in free if canon[i]["name"] == p["name"]), None)
+        if pick is None:
+            pick = next((i for i in free if name_key(canon[i]["name"]) == name_key(p["name"])), None)
+        if pick is None:
+            out.append({})
+        else:
+            free.remove(pick)
+            out.append(canon[pick])
+    return out
 
 
 def _merge_list(c_lines: list[dict[str, Any]], s_lines: list[dict[str, Any]], key: str, fn: Any) -> list[Any]:
@@ -86,13 +112,15 @@ def merge_canonical(book: Workbook, s: dict[str, Any], canon: Budget) -> dict[st
     c["expenditure"] = _merge_list(c["expenditure"], s["expenditure"], "code", _merge_function)
     for view in ("basic_by_economic", "project_by_economic"):
         c[view] = _merge_list(c[view], s[view], "code", _merge_economic)
-    canon_projects = {p["name"]: p for p in c["projects"]}
     dept = canon.department.name
     projects = []
-    for p in s["projects"]:
-        old = canon_projects.get(p["name"], {})
-        unit = p.get("unit") or (old.get("unit") if old.get("unit") in (None, dept) else None)
-        projects.append({**old, **{f: ZERO for f in PROJECT_FUND_FIELDS}, **p, "unit": unit})
+    for p, old in zip(s["projects"], _match_projects(c["projects"], s["projects"]), strict=True):
+        if p.get("unit") and name_key(p["unit"]) == name_key(dept):
+            p = {k: v for k, v in p.items() if k != "unit"}  # the department itself, as the sheet shows it
+        unit = same_text(old.get("unit"), p["unit"]) if p.get("unit") else (
+            old.get("unit") if old.get("unit") in (None, dept) else None)
+        text = {f: same_text(old.get(f), p[f]) for f in ("type", "name") if f in p}
+        projects.append({**old, **{f: ZERO for f in PROJECT_FUND_FIELDS}, **p, **text, "unit": unit})
     c["projects"] = projects
     for k in THREE_PUBLIC:
         c["three_public"][k]["amount"] = s["three_public"][k]["amount"]

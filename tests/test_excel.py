@@ -91,6 +91,7 @@ def test_seed_survives_export_import_unchanged(seed, exported):
 
 def test_cli_round_trip_writes_the_seed(exported, tmp_path):
     out = tmp_path / "2023" / "63002.yaml"
+    out.parent.mkdir()
     assert main(["import-xlsx", str(exported), "--out", str(out)]) == 0
     again, _ = parse_budget(load(out))
     original, _ = parse_budget(load(SEED))
