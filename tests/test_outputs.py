@@ -52,7 +52,8 @@ def tree(root: Path) -> dict[str, str]:
 def one_line_error(result: CliResult) -> None:
     assert "Traceback" not in result.output, result.explain()
     lines = result.output.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("错误："), result.explain()
+    # Either the CLI's "错误：…" or a located problem ("path: error [slug] …"), on one line.
+    assert len(lines) == 1 and (lines[0].startswith("错误：") or ": error [" in lines[0]), result.explain()
 
 
 @pytest.mark.parametrize(("command", "out"), [
