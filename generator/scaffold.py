@@ -40,6 +40,17 @@ class ScaffoldError(GeneratorError):
     pass
 
 
+def _year_range() -> range:
+    """The years the model accepts (its ``ge``/``le`` bounds on ``year``)."""
+    meta = Budget.model_fields["year"].metadata
+    low = next(m.ge for m in meta if hasattr(m, "ge"))
+    high = next(m.le for m in meta if hasattr(m, "le"))
+    return range(low, high + 1)
+
+
+YEARS = _year_range()
+
+
 def _todo(node: CommentedMap, key: str) -> None:
     """Set this year's figure to 0 and mark it, in block style so each figure has its own line."""
     node.fa.set_block_style()
@@ -130,6 +141,8 @@ def scaffold_text(source: Path, year: int) -> str:
     last, problems = parse_budget(doc)
     if last is None:
         raise ValidationFailed(problems)
+    if year not in YEARS:
+        raise ScaffoldError(f"新年度 {year} 超出范围（{YEARS.start}–{YEARS.stop - 1}）")
     if year <= last.year:
         raise ScaffoldError(f"新年度 {year} 必须晚于 {source} 的年度 {last.year}")
     data = yaml(expand_aliases=False).load(read_text(source))
