@@ -21,6 +21,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import yaml
 from pydantic import BaseModel, ValidationError
 
 from generator import profiles, registry, rules
@@ -138,10 +139,10 @@ def parse_budget(doc: Document) -> tuple[Budget | None, list[Problem]]:
 def check_budget(doc: Document, budget: Budget, reason_threshold: Decimal | None = None) -> list[Problem]:
     try:
         profile = profiles.load(budget.profile)
-    except KeyError:
+    except (KeyError, ValueError, TypeError, OSError, yaml.YAMLError):  # no such profile, or a file that is not one
         mark = doc.mark(("profile",))
         return [Problem("unknown-profile", Severity.ERROR,
-                        f"未知的地区模板“{budget.profile}”（可用：{'、'.join(profiles.available())}）",
+                        f"未知的地区模板{quoted(budget.profile)}（可用：{'、'.join(profiles.available())}）",
                         doc.path, mark.line, mark.column)]
     reg = registry.for_year(budget.year)
     ctx = rules.Context(budget, doc, reg, profile, reason_threshold)
@@ -294,14 +295,13 @@ def check_file(path: Path, shown: str, raw: bytes, reason_threshold: Decimal | N
     """Every single-file problem of one budget file, and the loaded budget when it parses."""
     try:
         doc = parse(decode(raw, shown), shown, with_marks=False)
-    except InputError as exc:
-        return [exc.at(shown).problem], None
-    try:
         budget, problems = parse_budget(doc)
         if budget is None:
             return problems, None
         problems += check_budget(doc, budget, reason_threshold)
-    except Exception as exc:  # the gate reports, never crashes: a bug in a rule must not hide the other files
+    except InputError as exc:
+        return [exc.at(shown).problem], None
+    except Exception as exc:  # the gate reports, never crashes: a bug in a check must not hide the other files
         return [Problem("internal-error", Severity.ERROR,
                         f"校验程序内部错误（{type(exc).__name__}），请把此文件报告给维护者", shown)], None
     doc.drop_marks()  # positions are only needed to report a problem; they are rebuilt if one arises later

@@ -363,3 +363,22 @@ def test_a_crashing_rule_is_a_located_error_not_a_traceback(monkeypatch: pytest.
     report = validate_paths([SEED], root=ROOT)
     assert [(p.slug, p.file, p.severity.value) for p in report.problems] == [("internal-error", SEED_REL, "error")]
     assert not report.budgets  # nothing of it is rendered
+
+
+def test_profile_naming_a_file_that_is_not_a_profile_is_unknown(seed_text: str, tmp_path: Path,
+                                                                write_budget: Callable[..., Path]) -> None:
+    # `../reference/2023` names an existing YAML file (the code registry): pydantic's traceback at 261517a.
+    line = line_of(seed_text, r"^profile: harbin-13$")
+    write_budget(edit_line(seed_text, line, "harbin-13", "../reference/2023"))
+    assert_refused_everywhere(tmp_path, SEED_REL, line, "unknown-profile")
+
+
+def test_an_amount_too_long_to_read_is_an_error_not_a_traceback(seed_text: str, tmp_path: Path,
+                                                                write_budget: Callable[..., Path]) -> None:
+    # 5,000 digits exceed Python's int-from-string limit (ValueError in the loader at 261517a).
+    line = line_of(seed_text, r"amount: 977\.40")
+    write_budget(edit_line(seed_text, line, "977.40", "9" * 5000))
+    result = run_cli("validate", "budgets", cwd=tmp_path)
+    assert result.code == 1 and "Traceback" not in result.output, result.explain()
+    assert re.search(rf"^{re.escape(SEED_REL)}(:\d+:\d+)?: error \[[a-z0-9-]+\] \S", result.stdout, re.M), \
+        result.explain()
