@@ -14,8 +14,9 @@ from __future__ import annotations
 import copy
 import os
 import tempfile
+import traceback
 from collections.abc import Callable
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,7 @@ from generator import diff, diff_format
 from generator.excel_export import export_bytes
 from generator.loader import decode, parse
 from generator.render import render_all
-from generator.validate import Report, check_budget, parse_budget, validate_paths
+from generator.validate import check_budget, parse_budget, validate_paths
 
 settings.register_profile(
     "ci", max_examples=200, deadline=None, derandomize=True, database=None, print_blob=True,
@@ -117,12 +118,30 @@ def _set(root: Any, path: Path_, value: Any) -> None:
     _get(root, path[:-1])[path[-1]] = value
 
 
+def _is_text(data: Any, path: Path_) -> bool:
+    return isinstance(_get(data, path), str)
+
+
 def _is_amount(value: Any) -> bool:
     return isinstance(value, (int, Decimal)) and not isinstance(value, bool)
 
 
-# Hostile text keeps most files valid, so it is drawn more often: those inputs reach the renderer.
-OPERATIONS = ["replace", "replace", "delete", "duplicate", "text", "text", "text", "swap_codes", "amount", "rename_key"]
+# Hostile text in free-text fields keeps a file valid, so it is drawn more often: those inputs reach the renderer.
+OPERATIONS = ["replace", "replace", "delete", "duplicate", "text", "free_text", "free_text", "free_text", "swap_codes",
+              "amount", "rename_key", "errata"]
+# The 勘误 page renders the section an erratum names and looks its code up: keys, templates, codes and lookalikes.
+SECTIONS = ["income_expenditure_summary", "fiscal_summary", "general_budget_expenditure", "general_budget_basic",
+            "general_budget_project", "gov_fund", "state_capital", "three_public", "operating_costs", "projects",
+            "department", "_table", "_lines", "../department", "sections/fiscal_summary", "no_such_section"]
+CODES = ["2080101", "2012906", "30102", "30207", "201", "20801", "2080199", "63002", None]
+FREE_TEXT = {"name", "goal", "published", "note", "reason", "items", "internal_units", "other", "affiliation", "content",
+             "summary", "annual_goal", "type", "expenditure_reason", "fiscal_reason", "value"}
+REGISTRY_NAMED = {"expenditure", "basic_by_economic", "project_by_economic"}  # names must match the code registry
+
+
+def _free_text(data: Any, path: Path_) -> bool:
+    key = next((k for k in reversed(path) if isinstance(k, str)), "")
+    return isinstance(_get(data, path), str) and key in FREE_TEXT and path[0] not in REGISTRY_NAMED
 
 
 @st.composite
@@ -142,8 +161,8 @@ def mutated_seed(draw: st.DrawFn) -> Any:
             if items:
                 path = draw(st.sampled_from(items))
                 _get(data, path[:-1]).insert(path[-1], copy.deepcopy(_get(data, path)))
-        elif op == "text":
-            texts = [p for p in paths if isinstance(_get(data, p), str)]
+        elif op in ("text", "free_text"):
+            texts = [p for p in paths if (_free_text if op == "free_text" else _is_text)(data, p)]
             path = draw(st.sampled_from(texts))
             old = _get(data, path)
             at = draw(st.integers(0, len(old)))
@@ -159,7 +178,12 @@ def mutated_seed(draw: st.DrawFn) -> Any:
             amounts = [p for p in paths if _is_amount(_get(data, p))]
             path = draw(st.sampled_from(amounts))
             _set(data, path, draw(st.one_of(st.sampled_from([0, Decimal("0.00"), Decimal("0.01")]), NUMBERS)))
-        else:
+        elif op == "errata" and isinstance(data.get("errata"), list) and data["errata"]:
+            erratum = draw(st.sampled_from(data["errata"]))
+            if isinstance(erratum, dict):
+                erratum["section"] = draw(st.one_of(st.sampled_from(SECTIONS), TEXT))
+                erratum["code"] = draw(st.one_of(st.sampled_from(CODES), TEXT))
+        elif op == "rename_key":
             keyed = [p for p in paths if isinstance(p[-1], str)]
             path = draw(st.sampled_from(keyed))
             parent = _get(data, path[:-1])
@@ -171,20 +195,52 @@ def mutated_seed(draw: st.DrawFn) -> Any:
 
 
 def _raise_internal_error(raw: bytes) -> None:
-    """The gate turns an exception in a rule into an ``internal-error`` problem; re-run the steps to raise it here."""
+    """The gate turns an exception in a check into an ``internal-error`` problem; re-run the steps to raise it here."""
     doc = parse(decode(raw, SEED_REL), SEED_REL)
     budget, _ = parse_budget(doc)
     assert budget is not None
     check_budget(doc, budget)
-    pytest.fail("validate reported internal-error, but the rules did not raise when run again")
+    pytest.fail("validate reported internal-error, but the checks did not raise when run again")
 
 
-def known_crash(raw: bytes, report: Report) -> str | None:
-    """Inputs the gate passes that crash code owned by others (see the helper's report); None when none applies."""
+def _numbers(node: Any) -> list[Decimal]:
+    if isinstance(node, dict):
+        return [n for value in node.values() for n in _numbers(value)]
+    if isinstance(node, list):
+        return [n for value in node for n in _numbers(value)]
+    if isinstance(node, (int, Decimal)) and not isinstance(node, bool):
+        return [Decimal(node)]
+    return []
+
+
+def _raised_in(exc: BaseException, file: str, function: str) -> bool:
+    frames = traceback.extract_tb(exc.__traceback__)
+    return bool(frames) and frames[-1].filename.endswith(file) and frames[-1].name == function
+
+
+def known_crash(exc: Exception, raw: bytes) -> str | None:
+    """The finding an owner elsewhere is fixing, when this crash is one of them; None for a new crash."""
+    # KNOWN: money.rounded quantizes to cents in the 28-digit decimal context, so any figure, sum or percentage
+    # (amount × 100 ÷ prior) past 26 integer digits raises InvalidOperation: in the rules (validate reports it as
+    # internal-error), in render (charts, tables) and in diff (Delta.pct). The model accepts such amounts
+    # (e.g. `personnel: 9999999999999999999999999999.99`, `prior: 8.80495441832638e+99`, `prior: !!float 1E+30`)
+    # and staff counts (`institutional: 10000000000000000000000000000`). Report M1 "≥ 29 significant digits";
+    # owned by model.py/money.py. Remove this filter once the model bounds amounts and counts.
+    if isinstance(exc, InvalidOperation) and _raised_in(exc, "money.py", "rounded"):
+        if any(n.is_finite() and abs(n) >= 10**18 for n in _numbers(parse(raw.decode("utf-8")).data)):
+            return "M1 29-digit amounts"
     return None
 
 
-def check(raw: bytes, exercise: Callable[[Path, Report], None] | None = None) -> None:
+def _run(stage: Callable[[], Any], raw: bytes) -> Any:
+    try:
+        return stage()
+    except Exception as exc:
+        assume(known_crash(exc, raw) is None)
+        raise
+
+
+def check(raw: bytes) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         path = root / SEED_REL
@@ -192,23 +248,24 @@ def check(raw: bytes, exercise: Callable[[Path, Report], None] | None = None) ->
         path.write_bytes(raw)
         report = validate_paths([root / "budgets"], root=root)  # must not raise
         if any(p.slug == "internal-error" for p in report.problems):
-            _raise_internal_error(raw)
+            _run(lambda: _raise_internal_error(raw), raw)
         if not report.valid:
             event("refused by validate")
             return
         event("passed validate: rendered, exported, diffed")
-        assume(known_crash(raw, report) is None)
         assert len(report.budgets) == 1
         cwd = os.getcwd()
         os.chdir(root)  # render publishes the guide from ./docs: none here
         try:
-            files = render_all(Path("budgets"))
+            # With a source link, as `site` and `serve` render.
+            files = _run(lambda: render_all(Path("budgets"), "https://example.org/blob/main"), raw)
         finally:
             os.chdir(cwd)
         assert any(name.endswith("/index.md") for name in files)
-        export_bytes(report.budgets[0].budget)
-        compared = diff.compare({SEED_REL: SEED.read_bytes()}, {SEED_REL: raw})
-        diff_format.to_markdown(compared), diff_format.to_text(compared), diff_format.to_json(compared)
+        _run(lambda: export_bytes(report.budgets[0].budget), raw)
+        compared = _run(lambda: diff.compare({SEED_REL: SEED.read_bytes()}, {SEED_REL: raw}), raw)
+        for fmt in (diff_format.to_markdown, diff_format.to_text, diff_format.to_json):
+            _run(lambda fmt=fmt: fmt(compared), raw)  # type: ignore[misc]
 
 
 @PROFILE
@@ -233,5 +290,6 @@ def test_arbitrary_bytes(raw: bytes) -> None:
 @PROFILE
 @given(mutated_seed())
 @example(SEED_DATA)  # the starting point itself validates, renders, exports and diffs
+@example({**SEED_DATA, "errata": [{"section": "no_such_section", "published": "原文"}]})  # report M1
 def test_mutations_of_the_seed(data: Any) -> None:
     check(dump(data))
