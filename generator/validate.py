@@ -15,7 +15,7 @@ import stat
 import typing
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
@@ -86,7 +86,7 @@ def _schema_problem(doc: Document, err: Any) -> Problem:
     loc = tuple(err["loc"])
     kind = err["type"]
     slug = _TYPE_SLUGS.get(kind) or ("wrong-type" if kind in _WRONG_TYPE else "invalid-value")
-    name = str(loc[-1]) if loc else "文件"
+    name = printable(str(loc[-1])) if loc else "文件"  # a key from the file: may hold control characters
     given = err.get("input")
     if slug == "unknown-key":
         message = f"未知字段“{name}”"
@@ -367,7 +367,10 @@ def validate_paths(
         if loaded is not None:
             report.budgets.append(loaded)
     report.problems += cross_file(report.budgets)
-    report.problems = rules.sort_problems(report.problems)
+    # Messages quote the file (reasons, names, keys): one printable line each, whatever the file holds.
+    report.problems = rules.sort_problems(
+        p if printable(p.message) == p.message else replace(p, message=printable(p.message))
+        for p in report.problems)
     return report
 
 

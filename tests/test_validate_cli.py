@@ -382,3 +382,14 @@ def test_an_amount_too_long_to_read_is_an_error_not_a_traceback(seed_text: str, 
     assert result.code == 1 and "Traceback" not in result.output, result.explain()
     assert re.search(rf"^{re.escape(SEED_REL)}(:\d+:\d+)?: error \[[a-z0-9-]+\] \S", result.stdout, re.M), \
         result.explain()
+
+
+def test_messages_quoting_the_file_stay_on_one_printable_line(seed_text: str, tmp_path: Path,
+                                                               write_budget: Callable[..., Path]) -> None:
+    # The reason of 行政运行 is quoted by reason-direction-mismatch; an ESC in it recoloured the terminal.
+    line = line_of(seed_text, r"personnel: 140\.71")
+    write_budget(edit_line(seed_text, line, "reason: 人员相关经费增加", 'reason: "人员相关经费增加\\e[31m\\n伪造"'))
+    result = run_cli("validate", "budgets", cwd=tmp_path)
+    assert result.code == 0 and "\x1b" not in result.output, result.explain()
+    (hit,) = [out for out in result.stdout.splitlines() if "[reason-direction-mismatch]" in out]
+    assert hit.startswith(f"{SEED_REL}:{line}:") and "人员相关经费增加\\x1b[31m\\n伪造" in hit, result.explain()
