@@ -30,6 +30,7 @@ from generator import diff, diff_format
 from generator.excel_export import export_bytes
 from generator.loader import decode, parse
 from generator.render import render_all
+from generator.scaffold import scaffold_text
 from generator.validate import check_budget, parse_budget, validate_paths
 
 settings.register_profile(
@@ -240,12 +241,14 @@ def _run(stage: Callable[[], Any], raw: bytes) -> Any:
         raise
 
 
-def check(raw: bytes) -> None:
+def check(raw: bytes, others: dict[str, bytes] | None = None) -> None:
+    """Validate ``raw`` as the seed's file (next to ``others``); when it passes, render, export and diff it."""
+    others = others or {}
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        path = root / SEED_REL
-        path.parent.mkdir(parents=True)
-        path.write_bytes(raw)
+        for rel, data in {SEED_REL: raw, **others}.items():
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            (root / rel).write_bytes(data)
         report = validate_paths([root / "budgets"], root=root)  # must not raise
         if any(p.slug == "internal-error" for p in report.problems):
             _run(lambda: _raise_internal_error(raw), raw)
@@ -253,7 +256,7 @@ def check(raw: bytes) -> None:
             event("refused by validate")
             return
         event("passed validate: rendered, exported, diffed")
-        assert len(report.budgets) == 1
+        assert len(report.budgets) == 1 + len(others)
         cwd = os.getcwd()
         os.chdir(root)  # render publishes the guide from ./docs: none here
         try:
@@ -262,8 +265,9 @@ def check(raw: bytes) -> None:
         finally:
             os.chdir(cwd)
         assert any(name.endswith("/index.md") for name in files)
-        _run(lambda: export_bytes(report.budgets[0].budget), raw)
-        compared = _run(lambda: diff.compare({SEED_REL: SEED.read_bytes()}, {SEED_REL: raw}), raw)
+        (budget,) = [item.budget for item in report.budgets if item.document.path == SEED_REL]
+        _run(lambda: export_bytes(budget), raw)
+        compared = _run(lambda: diff.compare({SEED_REL: SEED.read_bytes()}, {SEED_REL: raw, **others}), raw)
         for fmt in (diff_format.to_markdown, diff_format.to_text, diff_format.to_json):
             _run(lambda fmt=fmt: fmt(compared), raw)  # type: ignore[misc]
 
@@ -293,3 +297,13 @@ def test_arbitrary_bytes(raw: bytes) -> None:
 @example({**SEED_DATA, "errata": [{"section": "no_such_section", "published": "原文"}]})  # report M1
 def test_mutations_of_the_seed(data: Any) -> None:
     check(dump(data))
+
+
+NEXT_YEAR = {"budgets/2024/63002.yaml": scaffold_text(SEED, 2024).encode("utf-8")}
+
+
+@settings(PROFILE, max_examples=max(PROFILE.max_examples // 2, 1))
+@given(mutated_seed())
+def test_mutations_next_to_the_next_years_draft(data: Any) -> None:
+    # Two years of one department: the multi-year checks, the trend chart and the year pages see the mutation.
+    check(dump(data), NEXT_YEAR)
