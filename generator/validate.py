@@ -242,7 +242,8 @@ def quoted(text: str, limit: int = 40) -> str:
 
 def _refused(path: Path, within: Path, named: bool, shown: str) -> Problem | None:
     """Why a found file is not read, judged on its name and where it leads (nothing is opened)."""
-    name = str(path.relative_to(within)) if not named else path.name
+    # Below a directory, its own name counts too: the site's source links name it (budgets/2023/63002.yaml).
+    name = path.name if named else os.path.join(os.path.basename(os.path.realpath(within)), path.relative_to(within))
     if printable(name) != name:
         return Problem("invalid-file-name", Severity.ERROR,
                        f"文件名含有不是 UTF-8 的字节或控制字符：{printable(name)}；请改名为 <部门代码>.yaml", shown)

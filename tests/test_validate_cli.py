@@ -270,6 +270,19 @@ def test_file_name_that_cannot_be_shown_is_refused(name: bytes, shown: str, seed
     assert_refused_everywhere(tmp_path, f"budgets/2023/{shown}", None, "invalid-file-name")
 
 
+def test_budgets_directory_whose_name_cannot_be_shown_is_refused(seed_text: str, tmp_path: Path) -> None:
+    # `site` links each page to its source as <budgets dir>/<year>/<file>: an undecodable name crashed the render.
+    from generator.errors import ValidationFailed
+    from generator.render import Renderer
+
+    budgets = tmp_path / os.fsdecode(b"b\xffudgets")
+    (budgets / "2023").mkdir(parents=True)
+    (budgets / "2023" / "63002.yaml").write_text(seed_text, encoding="utf-8")
+    with pytest.raises(ValidationFailed) as exc:
+        Renderer(budgets, "https://example.org/blob/main").render()
+    assert [(p.slug, p.file) for p in exc.value.problems] == [("invalid-file-name", r"b\xffudgets/2023/63002.yaml")]
+
+
 def test_superscript_digits_are_not_a_year_directory(seed_text: str, tmp_path: Path,
                                                      write_budget: Callable[..., Path]) -> None:
     write_budget(seed_text, "budgets/²⁰²³/63002.yaml")
