@@ -19,8 +19,9 @@ import io
 import re
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+from annotated_types import Ge, Le
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from generator import derive
@@ -43,8 +44,8 @@ class ScaffoldError(GeneratorError):
 def _year_range() -> range:
     """The years the model accepts (its ``ge``/``le`` bounds on ``year``)."""
     meta = Budget.model_fields["year"].metadata
-    low = next(m.ge for m in meta if hasattr(m, "ge"))
-    high = next(m.le for m in meta if hasattr(m, "le"))
+    low = cast(int, next(m.ge for m in meta if isinstance(m, Ge)))
+    high = cast(int, next(m.le for m in meta if isinstance(m, Le)))
     return range(low, high + 1)
 
 
