@@ -29,10 +29,16 @@ def command(name: str) -> Callable[[Callable[[argparse.Namespace], int]], Callab
 
 
 def _decimal(text: str) -> Decimal:
+    """A percentage threshold: a number ≥ 0 (``Infinity`` turns the check off); NaN and negatives are usage errors."""
     try:
-        return Decimal(text)
+        value = Decimal(text)
     except InvalidOperation:
         raise argparse.ArgumentTypeError(f"不是数字：{text}") from None
+    if value.is_nan():
+        raise argparse.ArgumentTypeError(f"不是数字：{text}")
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"不能为负数：{text}")
+    return value
 
 
 def _emit_problems(problems: Sequence[Problem], fmt: str, summary: str | None = None) -> None:

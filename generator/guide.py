@@ -34,10 +34,43 @@ FILE_RULES: dict[str, tuple[str, str, str]] = {
         "每个部门每年只能有一个预算文件；两个文件的 department.code 与 year 相同时，后一个报错。",
     ),
     "file-path-mismatch": (
-        "warning", "文件所在年度目录与 year 不符",
-        "文件应放在 budgets/<year>/<部门代码>.yaml；目录名是年份而与文件中的 year 不同时给出警告。",
+        "warning", "文件位置或文件名与内容不符",
+        "文件应放在 budgets/<year>/<部门代码>.yaml；目录名是年份而与文件中的 year 不同，"
+        "或文件名与 department.code 不同时给出警告。",
     ),
-    "missing-file": ("error", "文件不存在", "命令行指定的文件不存在（检查路径拼写）。"),
+    "missing-file": ("error", "文件不存在", "命令行指定的文件不存在（检查路径拼写），或符号链接指向的文件不存在。"),
+    "unreadable-file": (
+        "error", "文件无法读取",
+        "名为 *.yaml 的是目录、管道或设备而不是普通文件，没有读取权限，或符号链接形成循环。",
+    ),
+    "wrong-extension": (
+        "error", "扩展名不是 .yaml",
+        "budgets/ 下扩展名为 .yml、.YAML 等的文件不会被读取，也不会发布；请改名为小写的 .yaml。",
+    ),
+    "invalid-file-name": (
+        "error", "文件名无法显示",
+        "文件名（含所在目录名）含有不是 UTF-8 的字节或控制字符（如换行），无法可靠地显示和发布；"
+        "错误信息中这些字符以 `\\xNN`、`\\n` 等形式显示。请改名为 <部门代码>.yaml。",
+    ),
+    "file-outside-budgets": (
+        "error", "符号链接指向预算目录之外",
+        "budgets/ 下的符号链接只能指向 budgets/ 内的文件（命令行直接指定的文件：只能指向同一目录内），"
+        "否则不读取也不发布，以免把仓库以外的文件公开出去。",
+    ),
+    "errata-unknown-section": (
+        "error", "勘误的小节不存在",
+        "errata 中的 section 必须是地区模板中情况说明小节的 key（如 general_budget_expenditure），"
+        "勘误页据此重新计算该小节的句子。",
+    ),
+    "errata-unknown-code": (
+        "error", "勘误的科目不存在",
+        "填了 code 的勘误，section 必须是逐科目说明的小节（一般公共预算支出表、基本支出表、项目支出表、"
+        "政府性基金、国有资本经营），且 code 必须是本文件该小节说明的科目之一；整节总述的勘误不填 code。",
+    ),
+    "internal-error": (
+        "error", "校验程序内部错误",
+        "校验这个文件时程序本身出错（不是编辑者的错误）。文件不会发布；请把文件和这条信息报告给维护者。",
+    ),
 }
 
 
@@ -299,7 +332,8 @@ def rules_page() -> str:
         out.append(f"\n## {MODULE_TITLES.get(module, '其他规则')}\n")
         for r in members:
             out.append(_rule_block(r.slug, r.severity.value, r.title, r.explanation, r.blocks_publishing))
-    out.append("\n## 跨文件检查\n\n一次校验多个文件时，还检查文件之间的关系（包括同一部门相邻两年的文件）。\n")
+    out.append("\n## 文件与跨文件检查\n\n还检查文件本身（名称、位置、能否读取）、勘误条目与地区模板，"
+               "以及一次校验多个文件时文件之间的关系（包括同一部门相邻两年的文件）。\n")
     for slug, (severity, title, explanation) in cross_file_rules().items():
         out.append(_rule_block(slug, severity, title, explanation))
     out.append("\n## 由构造保证、无需校验的关系\n\n预算文件只记录明细（叶子），下列合计都由程序计算，"

@@ -21,8 +21,9 @@ import io
 import re
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+from annotated_types import Ge, Le
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from generator import derive
@@ -40,6 +41,17 @@ THREE_PUBLIC = ("outbound", "vehicle_purchase", "vehicle_operation", "reception"
 
 class ScaffoldError(GeneratorError):
     pass
+
+
+def _year_range() -> range:
+    """The years the model accepts (its ``ge``/``le`` bounds on ``year``)."""
+    meta = Budget.model_fields["year"].metadata
+    low = cast(int, next(m.ge for m in meta if isinstance(m, Ge)))
+    high = cast(int, next(m.le for m in meta if isinstance(m, Le)))
+    return range(low, high + 1)
+
+
+YEARS = _year_range()
 
 
 def _todo(node: CommentedMap, key: str) -> None:
@@ -142,6 +154,8 @@ def scaffold_text(source: Path, year: int) -> str:
     last, problems = parse_budget(doc)
     if last is None:
         raise ValidationFailed(problems)
+    if year not in YEARS:
+        raise ScaffoldError(f"新年度 {year} 超出范围（{YEARS.start}–{YEARS.stop - 1}）")
     if year <= last.year:
         raise ScaffoldError(f"新年度 {year} 必须晚于 {source} 的年度 {last.year}")
     data = yaml(expand_aliases=False).load(read_text(source))

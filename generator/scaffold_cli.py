@@ -10,10 +10,25 @@ from generator.errors import InputError
 DEFAULT_BUDGETS = Path("budgets")
 
 
+def _year(text: str) -> int:
+    """A budget year the model accepts (checked before anything is written)."""
+    from generator.scaffold import YEARS
+
+    try:
+        year = int(text) if text.strip().isascii() else None
+    except ValueError:
+        year = None
+    if year is None:
+        raise argparse.ArgumentTypeError(f"年度应为整数：{text}")
+    if year not in YEARS:
+        raise argparse.ArgumentTypeError(f"年度应在 {YEARS.start}–{YEARS.stop - 1} 之间：{text}")
+    return year
+
+
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("new", help="由上年预算文件生成新年度草稿（上年数自动填入）")
     p.add_argument("--from", dest="source", type=Path, required=True, help="上年的预算 YAML")
-    p.add_argument("--year", type=int, required=True, help="新的预算年度")
+    p.add_argument("--year", type=_year, required=True, help="新的预算年度")
     p.add_argument("--out", type=Path, default=None, help="输出文件，默认 budgets/<年度>/<部门代码>.yaml")
     p.add_argument("--force", action="store_true", help="覆盖已存在的文件")
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from conftest import run_cli
 
 from generator.continuity import trend
 from generator.loader import load
@@ -121,3 +122,18 @@ def test_line_dropped_from_the_new_year_is_reported(tree):
     found = [p for p in report.problems if p.slug == "prior-year-mismatch"]
     assert len(found) == 1 and "2012906" in found[0].message and found[0].expected == "1.60"
     assert found[0].file == str(Path("2024") / "63002.yaml")
+
+
+@pytest.mark.parametrize("year", ["99999", "2101", "1999", "２０２４"])
+def test_new_refuses_a_year_the_model_rejects_and_writes_nothing(year, tmp_path):
+    # A draft for 99999 used to be written, and then failed `validate` (year is 2000–2100).
+    out = tmp_path / "draft.yaml"
+    result = run_cli("new", "--from", SEED, "--year", year, "--out", out)
+    assert result.code == 2 and "Traceback" not in result.output, result.explain()
+    assert "--year: 年度应" in result.stderr, result.explain()
+    assert not out.exists()
+    if year == "2101":  # the bound itself is a year the model accepts
+        out = tmp_path / "2100" / "63002.yaml"
+        result = run_cli("new", "--from", SEED, "--year", "2100", "--out", out)
+        assert result.code == 0, result.explain()
+        assert not validate_paths([out], root=tmp_path).errors
