@@ -23,9 +23,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from generator import registry  # noqa: E402
+from generator.core import registry  # noqa: E402
+from generator.core.vocabulary import THREE_PUBLIC_ECONOMIC  # noqa: E402
 
-THREE_PUBLIC = {"30212", "30217", "30231", "31013"}
+THREE_PUBLIC = set(THREE_PUBLIC_ECONOMIC.values())
 TOPICS = ["教育", "卫生健康", "民政", "财政", "人力资源和社会保障", "自然资源", "生态环境", "住房和城乡建设",
           "交通运输", "农业农村", "水务", "商务", "文化旅游", "应急管理", "审计", "市场监督管理", "体育",
           "统计", "医疗保障", "城市管理", "退役军人事务", "司法", "信访", "档案", "科技", "工业和信息化"]

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import derive
-from generator.validate import validate_paths
+from generator.check.validate import validate_paths
+from generator.core import totals
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
@@ -44,9 +44,9 @@ def test_priors_chain_from_previous_year(district: Path) -> None:
     old = validate_paths([district / "2022" / "900002.yaml"]).budgets[0].budget
     new = validate_paths([district / "2023" / "900002.yaml"]).budgets[0].budget
     for a, b in zip(old.expenditure, new.expenditure, strict=True):
-        assert b.general_budget is not None and b.general_budget.prior == derive.line_total(a)
+        assert b.general_budget is not None and b.general_budget.prior == totals.line_total(a)
     for a, b in zip(old.basic_by_economic, new.basic_by_economic, strict=True):
-        assert b.prior == derive.economic_amount(a)
+        assert b.prior == totals.economic_amount(a)
     assert new.operating_costs.prior == old.operating_costs.amount
 
 

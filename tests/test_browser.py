@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import ROOT, run_cli
+from support import ROOT, run_cli
 
 pytestmark = pytest.mark.browser
 

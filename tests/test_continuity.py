@@ -7,12 +7,13 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
+from support import run_cli
 
-from generator.continuity import trend
-from generator.loader import load
-from generator.scaffold import scaffold_text
-from generator.validate import parse_budget, validate_paths
+from generator.authoring.scaffold import scaffold_text
+from generator.check.validate import validate_paths
+from generator.derive.trend import trend
+from generator.load.budget import parse_budget
+from generator.load.loader import load
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "budgets" / "2023" / "63002.yaml"

@@ -7,7 +7,6 @@ import os
 import shutil
 import subprocess
 import sys
-import types
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -15,10 +14,12 @@ from typing import Any
 import pytest
 import yaml
 
-import generator
-from generator import diff, gitio
 from generator.cli import main
-from generator.loader import parse
+from generator.load import gitio
+from generator.load.budget import load_side
+from generator.load.leaves import leaves
+from generator.load.loader import parse
+from generator.review import diff
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "budgets" / "2023" / "63002.yaml"
@@ -294,10 +295,7 @@ def test_narrative_sentences_are_compared_when_available(repo: Path, capsys, mon
         total = sum(line.general_budget.personnel for line in budget.expenditure if line.general_budget)
         return [("关于支出总表的说明", f"人员经费{total}万元。"), ("关于收支总表的说明", "收支平衡。")]
 
-    fake = types.ModuleType("generator.narrative")
-    fake.all_sentences = all_sentences  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "generator.narrative", fake)
-    monkeypatch.setattr(generator, "narrative", fake, raising=False)
+    monkeypatch.setattr(diff, "all_sentences", all_sentences)
     edit(repo, "personnel: 140.71, public: 29.72", "personnel: 150.71, public: 29.72")
     report = run_json(capsys, repo, "HEAD")
     (dept,) = report["departments"]
@@ -306,10 +304,11 @@ def test_narrative_sentences_are_compared_when_available(repo: Path, capsys, mon
     assert report["notes"] == []
 
 
-def test_narrative_missing_degrades_with_a_note(repo: Path, capsys, monkeypatch) -> None:
-    fake = types.ModuleType("generator.narrative")
-    monkeypatch.setitem(sys.modules, "generator.narrative", fake)
-    monkeypatch.setattr(generator, "narrative", fake, raising=False)
+def test_narrative_that_cannot_be_rendered_degrades_with_a_note(repo: Path, capsys, monkeypatch) -> None:
+    def all_sentences(budget, registry, profile):  # type: ignore[no-untyped-def]
+        raise KeyError(budget.profile)
+
+    monkeypatch.setattr(diff, "all_sentences", all_sentences)
     edit(repo, "personnel: 140.71, public: 29.72", "personnel: 150.71, public: 29.72")
     report = run_json(capsys, repo, "HEAD")
     assert any("情况说明" in n for n in report["notes"])
@@ -342,8 +341,8 @@ def test_budget_path_selection_matches_validate() -> None:
 
 
 def test_leaf_keys_name_list_items_by_identity() -> None:
-    budget = diff.load_side({REL: SEED.read_bytes()}).parsed[0].budget
-    keys = diff.leaves(budget)
+    budget = load_side({REL: SEED.read_bytes()}).parsed[0].budget
+    keys = leaves(budget)
     assert ("basic_by_economic", "30102", "items", "3010202", "amount") in keys
     assert ("three_public", "outbound", "reason") in keys
     assert ("performance_targets", "工资支出", "indicators", "足额保障率", "weight") in keys
@@ -439,7 +438,7 @@ def test_a_changed_sentence_highlights_the_changed_words(repo: Path, capsys) -> 
 
 
 def test_word_diff_keeps_numbers_whole_and_joins_near_changes() -> None:
-    from generator.diff_format import word_diff
+    from generator.review.format import word_diff
 
     segments = word_diff("比上年预算减少19.49万元，下降10.26%", "比上年预算增加10.51万元，增长5.53%")
     assert segments == [("比上年预算", "", ""), ("", "减少19.49", "增加10.51"), ("万元，", "", ""),

@@ -13,12 +13,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SEED, SEED_REL, describe, edit_line, line_of, run_cli
+from support import ROOT, SEED, SEED_REL, describe, edit_line, line_of, run_cli
 
-from generator.render import Renderer
-from generator.rules.markers import unfilled_lines
-from generator.scaffold import scaffold_text
-from generator.validate import Report, validate_paths
+from generator.authoring.scaffold import scaffold_text
+from generator.check.rules.markers import unfilled_lines
+from generator.check.validate import Report, validate_paths
+from generator.publish.pages import Renderer
 
 DRAFT_REL = "budgets/2024/63002.yaml"
 

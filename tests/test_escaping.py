@@ -16,16 +16,20 @@ from typing import Any
 
 import markdown
 import pytest
-from conftest import SEED, SEED_REL, describe, edit_line, line_of, locations, run_cli
+from support import SEED, SEED_REL, describe, edit_line, line_of, locations, run_cli
 
-from generator import cli, model, profiles, registry, render
-from generator.errata import errata_page
-from generator.errors import InputError, Problem, Severity
-from generator.excel_export import export_bytes
-from generator.loader import parse
-from generator.money import fmt, rounded
-from generator.pagedata import page_context
-from generator.validate import Loaded, Report, parse_budget
+from generator.check.validate import Report
+from generator.cli.report import emit_problems
+from generator.core import model, profiles, registry
+from generator.core.errors import InputError, Problem, Severity
+from generator.core.money import fmt, rounded
+from generator.derive.pagedata import page_context
+from generator.load.budget import Loaded, parse_budget
+from generator.load.loader import parse
+from generator.publish import pages
+from generator.publish.environment import ENV
+from generator.publish.errata import errata_page
+from generator.publish.xlsx import export_bytes
 
 FIVE_MB = 5 * 1024 * 1024  # the documented file-size limit (docs/limits.md)
 EXTENSIONS = ["tables", "attr_list", "md_in_html", "admonition"]
@@ -75,7 +79,7 @@ def test_errata_page_escapes_code_and_titles() -> None:
     hostile = [e.model_copy(update={"code": SCRIPT}) for e in b.errata]
     b = b.model_copy(update={"errata": hostile})
     profile = _hostile_profile()
-    md = errata_page(b, registry.for_year(b.year), profile, render._ENV)
+    md = errata_page(b, registry.for_year(b.year), profile, ENV)
     html = _html(md)
     assert "<script>" not in html, md
     assert html.count("&lt;script&gt;") >= 2 * len(hostile), html
@@ -113,7 +117,7 @@ def test_profile_text_never_becomes_markup(monkeypatch: pytest.MonkeyPatch) -> N
     hostile = _hostile_profile()
     monkeypatch.setattr(profiles, "load", lambda key: hostile)
     item = _seed_loaded()
-    files = render.render_department(item)
+    files = pages.render_department(item)
     for name in ("2023/63002/index.md", "2023/63002/errata.md"):
         md = files[name].decode()
         html = _html(md)
@@ -195,7 +199,7 @@ def test_booleans_are_not_integers(pattern: str, old: str, new: str, seed_text: 
 def test_negative_zero_never_prints_a_minus(seed_text: str) -> None:
     text, _ = _edit(seed_text, r"^  holdings:", "value: 0, buildings_m2: 0", "value: -0.0, buildings_m2: -0.00")
     item = _seed_loaded(text)
-    md = render.render_department(item)["2023/63002/index.md"].decode()
+    md = pages.render_department(item)["2023/63002/index.md"].decode()
     assert "固定资产金额0.00万元，其中：房屋0平方米" in md or "固定资产金额0.00万元，其中：房屋0.00平方米" in md, \
         re.findall(r"固定资产金额[^，]*，其中：房屋[^，]*", md)
     assert "-0.0" not in md
@@ -279,7 +283,7 @@ def test_names_and_texts_have_length_limits(seed_text: str, validate_text: Calla
     assert all(len(p.message) < 200 for p in report.problems)
     report, _ = edited(200, 10_000)  # exactly at the limits: accepted and published
     assert not report.errors, describe(report.problems)
-    assert "哈" * 200 in render.render_department(report.budgets[0])["2023/63002/index.md"].decode()
+    assert "哈" * 200 in pages.render_department(report.budgets[0])["2023/63002/index.md"].decode()
 
 
 def test_megabyte_name_is_refused_quickly_with_a_short_message(seed_text: str,
@@ -329,7 +333,7 @@ def test_performance_table_reads_each_row_a_bounded_number_of_times() -> None:
     spec = next(s for s in profile.tables if s.key == "project_performance")
     ctx.update(tbl=table, spec=spec, downloads={})
     _CountingRow.reads = 0
-    md = render._ENV.get_template("tables/project_performance.md.j2").render(ctx)
+    md = ENV.get_template("tables/project_performance.md.j2").render(ctx)
     assert md.count("绩效目标：") == len(b.performance_targets)
     assert _CountingRow.reads <= 2 * len(table.rows), (_CountingRow.reads, len(table.rows))
 
@@ -341,7 +345,7 @@ def test_github_annotations_cannot_be_forged_by_a_file_name(capsys: pytest.Captu
     name = "a,line=1::forged\n::error title=伪造::全部通过%0A.yaml"
     problems = [Problem("wrong-type", Severity.ERROR, "消息\n::error::伪造 100%", name, 3, 4),
                 Problem("missing-reason", Severity.WARNING, "x", name)]
-    cli._emit_problems(problems, "github", "汇总")
+    emit_problems(problems, "github", "汇总")
     out = capsys.readouterr().out
     lines = out.splitlines()
     assert len(lines) == 2, out
@@ -361,7 +365,7 @@ def test_github_annotations_from_the_cli(tmp_path: Path) -> None:
 
 
 def test_text_output_shows_control_characters_escaped(capsys: pytest.CaptureFixture[str]) -> None:
-    cli._emit_problems([Problem("wrong-type", Severity.ERROR, "m", "a\x1b[31mb.yaml", 1)], "text")
+    emit_problems([Problem("wrong-type", Severity.ERROR, "m", "a\x1b[31mb.yaml", 1)], "text")
     out = capsys.readouterr().out
     assert "\x1b" not in out and "a\\x1b[31mb.yaml:1" in out
 
@@ -373,7 +377,7 @@ def test_source_link_is_url_encoded(seed_text: str, tmp_path: Path) -> None:
     path = tmp_path / "budgets" / "2023" / "社保 #1?x=1&y\"'.yaml"
     path.parent.mkdir(parents=True)
     path.write_text(seed_text, encoding="utf-8")
-    renderer = render.Renderer(tmp_path / "budgets", "https://github.com/o/r/blob/main")
+    renderer = pages.Renderer(tmp_path / "budgets", "https://github.com/o/r/blob/main")
     doc = parse(seed_text, str(path))
     budget, _ = parse_budget(doc)
     assert budget is not None

@@ -13,12 +13,13 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from generator.check.validate import validate_paths
 from generator.cli import main
-from generator.excel_export import CANONICAL_SHEET, export_bytes
-from generator.excel_import import ImportFailed, import_workbook
-from generator.loader import load
-from generator.validate import parse_budget, validate_paths
-from generator.yaml_writer import dumps_model
+from generator.excel.importer import ImportFailed, import_workbook
+from generator.load.budget import parse_budget
+from generator.load.loader import load
+from generator.load.yaml_writer import dumps_model
+from generator.publish.xlsx import CANONICAL_SHEET, export_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "budgets" / "2023" / "63002.yaml"

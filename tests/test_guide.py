@@ -14,12 +14,13 @@ import jsonschema
 import pytest
 from jsonschema.exceptions import best_match
 
-from generator import guide, rules
+from generator.authoring import guide
+from generator.authoring.schema import schema_json
+from generator.check import rules
+from generator.check.validate import validate_paths
 from generator.cli import build_parser
-from generator.loader import load
-from generator.model import Budget
-from generator.schema import schema_json
-from generator.validate import validate_paths
+from generator.core.model import Budget
+from generator.load.loader import load
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "budgets" / "2023" / "63002.yaml"

@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SEED, SEED_REL, edit_line, line_of
+from support import SEED, SEED_REL, edit_line, line_of
 
-from generator.errors import InputError
-from generator.loader import Mark, load, parse, read_text
+from generator.core.errors import InputError
+from generator.load.loader import Mark, load, parse, read_text
 
 
 def column_of(text: str, line: int, token: str) -> int:

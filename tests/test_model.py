@@ -8,12 +8,12 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from conftest import SEED, edit_line, line_of
 from pydantic import ValidationError
+from support import SEED, edit_line, line_of
 
-from generator.loader import load
-from generator.model import Budget
-from generator.validate import Report
+from generator.check.validate import Report
+from generator.core.model import Budget
+from generator.load.loader import load
 
 
 @pytest.fixture(scope="module")

@@ -18,8 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-
-from tests.conftest import ROOT, SEED, CliResult, run_cli
+from support import ROOT, SEED, CliResult, run_cli
 
 sys.path.insert(0, str(ROOT / "bench"))
 
@@ -111,7 +110,7 @@ def _two_districts(project: Path) -> tuple[Path, Path]:
 
 
 def test_two_site_builds_at_once_publish_only_their_own_sources(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from generator.render import render_all
+    from generator.publish.pages import render_all
 
     a, b = _two_districts(project)
     monkeypatch.chdir(project)
@@ -156,7 +155,7 @@ HOOK = textwrap.dedent("""
         io.open = hooked_open
     else:
         try:
-            import generator.outputs as outputs
+            import generator.publish.outputs as outputs
             outputs.exchange = lambda a, b: False   # a file system without RENAME_EXCHANGE
         except ImportError:
             pass
@@ -220,7 +219,7 @@ def test_rerender_keeps_unchanged_files_bytes_and_mtime(project: Path) -> None:
 
 
 def test_site_swap_never_leaves_the_site_missing(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from generator.site import build_site
+    from generator.publish.site import build_site
 
     monkeypatch.chdir(project)
     out = project / "site"
@@ -308,7 +307,7 @@ def test_unexpected_exceptions_are_one_line_internal_errors(monkeypatch: pytest.
     def boom(args: object) -> int:
         raise RuntimeError("模拟的程序错误\n第二行")
 
-    monkeypatch.setitem(cli.COMMANDS, "validate", boom)
+    monkeypatch.setattr(cli.validate, "run", boom)
     monkeypatch.delenv("BUDGET_DEBUG", raising=False)
     assert cli.main(["validate"]) == 1
     captured = capsys.readouterr()

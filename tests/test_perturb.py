@@ -17,12 +17,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SEED, SEED_REL, describe, edit_line, line_of, locations
+from support import SEED, SEED_REL, describe, edit_line, line_of, locations
 
-from generator.derive import PROJECT_FUND_FIELDS
-from generator.loader import load
-from generator.model import FUNDS
-from generator.validate import Report
+from generator.check.validate import Report
+from generator.core.totals import PROJECT_FUND_FIELDS
+from generator.core.vocabulary import FUNDS
+from generator.load.loader import load
 
 FUND_KINDS = ("personnel", "public", "project")
 LINE_EXTRAS = ("operating", "to_superior", "to_subsidiary")
@@ -122,7 +122,7 @@ def test_procurement_bound_counts_all_three_categories(seed_text: str,
 
 def test_perturbed_file_fails_through_the_cli_json(seed_text: str, write_budget: Callable[..., Path],
                                                    tmp_path: Path) -> None:
-    from conftest import run_cli
+    from support import run_cli
 
     line = line_of(seed_text, r"^operating_costs:")
     write_budget(bump(seed_text, line, "amount"))

@@ -22,17 +22,21 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import SEED, SEED_REL
 from hypothesis import HealthCheck, assume, event, example, given, settings
 from hypothesis import strategies as st
+from support import SEED, SEED_REL
 
-from generator import diff, diff_format, rules
-from generator.errors import ValidationFailed
-from generator.excel_export import export_bytes
-from generator.loader import decode, parse
-from generator.render import render_all
-from generator.scaffold import scaffold_text
-from generator.validate import check_budget, parse_budget, validate_paths
+from generator.authoring.scaffold import scaffold_text
+from generator.check import rules
+from generator.check.files import check_budget
+from generator.check.validate import validate_paths
+from generator.core.errors import ValidationFailed
+from generator.load.budget import parse_budget
+from generator.load.loader import decode, parse
+from generator.publish.pages import render_all
+from generator.publish.xlsx import export_bytes
+from generator.review import diff
+from generator.review import format as diff_format
 
 settings.register_profile(
     "ci", max_examples=200, deadline=None, derandomize=True, database=None, print_blob=True,

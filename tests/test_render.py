@@ -18,11 +18,11 @@ import markdown
 import pytest
 import seed_document
 
-from generator import derive, profiles, registry
-from generator.loader import load, parse
-from generator.model import Budget
-from generator.render import render_all, render_department
-from generator.validate import Loaded, parse_budget
+from generator.core import profiles, registry, totals
+from generator.core.model import Budget
+from generator.load.budget import Loaded, parse_budget
+from generator.load.loader import load, parse
+from generator.publish.pages import render_all, render_department
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "budgets" / "2023" / "63002.yaml"
@@ -226,8 +226,8 @@ def test_profile_decides_tables_and_order(tmp_path: Path) -> None:
     base = profiles.load("harbin-13")
     core = base.model_copy(update={"key": "core-8", "tables": base.tables[:8][::-1]})
     ctx_b = _loaded().budget
-    from generator.pagedata import page_context
-    from generator.render import _ENV
+    from generator.derive.pagedata import page_context
+    from generator.publish.environment import ENV as _ENV
 
     ctx = page_context(ctx_b, registry.for_year(2023), core)
     ctx.update(source_url=None, errata_link=None, downloads={}, table_templates=set(_ENV.list_templates()), charts="")
@@ -238,7 +238,7 @@ def test_profile_decides_tables_and_order(tmp_path: Path) -> None:
 
 def test_yuan_file_published_in_wan(tmp_path: Path) -> None:
     budget: Budget = _loaded(ROOT / "tests" / "fixtures" / "minimal-yuan.yaml").budget
-    t = derive.totals(budget)
+    t = totals.totals(budget)
     md = render_department(_loaded(ROOT / "tests" / "fixtures" / "minimal-yuan.yaml"))
     page = md[f"{budget.year}/{budget.department.code}/index.md"].decode()
     shown = _half_up(t.spending / 10000)
@@ -254,9 +254,9 @@ def test_render_all_writes_year_and_home_pages(tmp_path: Path, monkeypatch: pyte
 
 def test_a_profile_can_add_a_table_without_template_changes() -> None:
     """政府采购预算表 is not in the seed's profile; a locality adds it by listing it (generic table template)."""
-    from generator.pagedata import page_context
-    from generator.profiles import TableSpec
-    from generator.render import _ENV
+    from generator.core.profiles import TableSpec
+    from generator.derive.pagedata import page_context
+    from generator.publish.environment import ENV as _ENV
 
     base = profiles.load("harbin-13")
     extended = base.model_copy(update={"tables": [*base.tables, TableSpec(key="procurement", title="政府采购预算表")]})
@@ -269,7 +269,7 @@ def test_a_profile_can_add_a_table_without_template_changes() -> None:
 
 
 def test_editors_guide_lists_every_table_key() -> None:
-    from generator.tables import BUILDERS
+    from generator.derive.tables import BUILDERS
 
     guide = (ROOT / "docs" / "editing.md").read_text(encoding="utf-8")
     assert [k for k in BUILDERS if f"`{k}`" not in guide] == []
@@ -277,8 +277,8 @@ def test_editors_guide_lists_every_table_key() -> None:
 
 def test_every_amount_in_the_narrative_is_a_table_figure_or_a_change(page: str) -> None:
     """Each “X万元” of Part 3 is a cell of the derived tables, or |本年 − 上年| of a line recorded in the YAML."""
-    from generator import tables as tables_module
-    from generator.money import fmt
+    from generator.core.money import fmt
+    from generator.derive import tables as tables_module
 
     budget = _loaded().budget
     built = tables_module.build(budget, registry.for_year(2023))

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import yaml
 
-from generator.diff_format import MARKER
+from generator.review.format import MARKER
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = "budgets/2023/63002.yaml"

@@ -14,14 +14,16 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT, SEED, SEED_REL, describe, edit_line, line_of, locations, run_cli, seed_warnings
+from support import FIXTURES, ROOT, SEED, SEED_REL, describe, edit_line, line_of, locations, run_cli, seed_warnings
 
-from generator import registry, rules, tables
-from generator.errors import Severity
-from generator.loader import load
-from generator.model import Budget
-from generator.money import fmt
-from generator.validate import Report, validate_paths
+from generator.check import rules
+from generator.check.validate import Report, validate_paths
+from generator.core import registry
+from generator.core.errors import Severity
+from generator.core.model import Budget
+from generator.core.money import fmt
+from generator.derive import tables
+from generator.load.loader import load
 
 MINIMAL = FIXTURES / "minimal-yuan.yaml"
 BAD = FIXTURES / "bad"

@@ -12,11 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from generator import derive
+from generator.authoring.scaffold import scaffold_text
+from generator.check.validate import validate_paths
 from generator.cli import main
-from generator.loader import load, parse
-from generator.scaffold import scaffold_text
-from generator.validate import parse_budget, validate_paths
+from generator.core import totals
+from generator.load.budget import parse_budget
+from generator.load.loader import load, parse
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "budgets" / "2023" / "63002.yaml"
@@ -58,9 +59,9 @@ def test_priors_are_last_years_published_amounts(draft):
 
 
 def test_this_years_amounts_and_reasons_are_empty(draft, draft_text):
-    assert derive.totals(draft).spending == 0
-    assert all(derive.economic_amount(x) == 0 for x in draft.basic_by_economic)
-    assert all(derive.project_total(p) == 0 for p in draft.projects)
+    assert totals.totals(draft).spending == 0
+    assert all(totals.economic_amount(x) == 0 for x in draft.basic_by_economic)
+    assert all(totals.project_total(p) == 0 for p in draft.projects)
     assert all(x.general_budget.reason is None for x in draft.expenditure)
     assert all(x.reason is None for x in draft.basic_by_economic)
     assert draft.explanations.expenditure_reason is None

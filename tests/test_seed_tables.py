@@ -6,12 +6,13 @@ from decimal import Decimal
 
 import pytest
 import seed_document
-from conftest import SEED
+from support import SEED
 
-from generator import registry, tables
-from generator.loader import load
-from generator.model import Budget
-from generator.money import fmt
+from generator.core import registry
+from generator.core.model import Budget
+from generator.core.money import fmt
+from generator.derive import tables
+from generator.load.loader import load
 
 SEED_TABLES = seed_document.load()
 # 收入总表: the header has 17 numeric columns (合计, 本年收入 小计 + 9, 上年结转结余 小计 + 5) but each

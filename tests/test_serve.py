@@ -15,9 +15,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from support import ROOT, SEED
 
-from generator.validate import validate_paths
-from tests.conftest import ROOT, SEED
+from generator.check.validate import validate_paths
 
 TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -39,7 +39,7 @@ def wait(condition: Callable[[], bool], seconds: float) -> bool:
 
 
 def test_watcher_ignores_reads_touches_and_unchanged_saves(budgets: Path) -> None:
-    from generator.preview import watch_budgets
+    from generator.publish.preview import watch_budgets
 
     calls: list[float] = []
     observer = watch_budgets(budgets, lambda: calls.append(time.monotonic()))
@@ -69,7 +69,7 @@ def test_watcher_ignores_reads_touches_and_unchanged_saves(budgets: Path) -> Non
 
 def test_preview_reports_problems_and_survives_exceptions(budgets: Path, tmp_path: Path,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    from generator.preview import BANNER_ID, Preview, Shown, inject
+    from generator.publish.preview import BANNER_ID, Preview, Shown, inject
 
     monkeypatch.chdir(ROOT)
     preview = Preview(budgets, tmp_path / "work")

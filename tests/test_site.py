@@ -8,8 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from tests.conftest import ROOT, run_cli
+from support import ROOT, run_cli
 
 
 @pytest.fixture(scope="module")

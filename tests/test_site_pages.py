@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.render import render_all, sync
-from generator.scaffold import scaffold_text
+from generator.authoring.scaffold import scaffold_text
+from generator.publish.pages import render_all
+from generator.publish.sync import sync
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "budgets" / "2023" / "63002.yaml"
@@ -89,9 +90,9 @@ def test_incremental_sync_rewrites_only_what_changed(district: Path, tmp_path: P
 
 def test_published_workbook_imports_back_to_the_same_budget(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The site's budget.xlsx carries the YAML as written, and import-xlsx reads the same model back."""
-    from generator.excel_import import import_workbook
-    from generator.loader import load
-    from generator.validate import parse_budget
+    from generator.excel.importer import import_workbook
+    from generator.load.budget import parse_budget
+    from generator.load.loader import load
 
     monkeypatch.chdir(ROOT)
     files = render_all(ROOT / "budgets")
@@ -116,7 +117,7 @@ def test_code_passes_lint_and_type_check() -> None:
 
 def test_invalid_budget_leaves_the_previous_site_untouched(district: Path, tmp_path: Path) -> None:
     """An error stops the build before anything is written: the published site stays as it was."""
-    from conftest import run_cli
+    from support import run_cli
 
     out = tmp_path / "site"
     out.mkdir()
@@ -132,8 +133,8 @@ def test_invalid_budget_leaves_the_previous_site_untouched(district: Path, tmp_p
 
 
 def test_csv_text_cannot_become_a_spreadsheet_formula(tmp_path: Path) -> None:
-    from generator.downloads import table_csv
-    from generator.tables import Column, Row, Table
+    from generator.derive.tables import Column, Row, Table
+    from generator.publish.downloads import table_csv
 
     rows = [Row(['=HYPERLINK("http://x","y")', Decimal("-1.50")]), Row(["@SUM(A1)", Decimal("2")]),
             Row(["水费", Decimal("0")])]
@@ -191,7 +192,7 @@ def test_built_site_never_runs_markup_from_yaml(tmp_path: Path, monkeypatch: pyt
     """End to end through MkDocs and the theme (titles, navigation, search box): YAML text stays text."""
     import sys
 
-    from conftest import run_cli
+    from support import run_cli
 
     sys.path.insert(0, str(ROOT / "tests"))
     from test_render import HOSTILE, _hostile_everywhere

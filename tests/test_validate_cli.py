@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, SEED, SEED_REL, edit_line, line_of, run_cli, seed_warnings
+from support import ROOT, SEED, SEED_REL, edit_line, line_of, run_cli, seed_warnings
 
-from generator.validate import validate_paths
+from generator.check.validate import validate_paths
 
 SEED_WARNINGS = seed_warnings()
 
@@ -181,7 +181,7 @@ GATE_SLUGS = ("errata-unknown-section", "errata-unknown-code", "file-outside-bud
 
 
 def test_gate_slugs_are_in_the_editors_guide() -> None:
-    from generator import guide
+    from generator.authoring import guide
 
     assert set(GATE_SLUGS) <= set(guide.cross_file_rules())
     page = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
@@ -242,8 +242,8 @@ def test_symlink_out_of_the_budgets_tree_is_refused(seed_text: str, tmp_path: Pa
 def test_site_renderer_refuses_instead_of_crashing_on_an_outside_symlink(seed_text: str, tmp_path: Path,
                                                                          write_budget: Callable[..., Path]) -> None:
     # `site` computes each department's source link from its path: an outside file raised ValueError there.
-    from generator.errors import ValidationFailed
-    from generator.render import Renderer
+    from generator.core.errors import ValidationFailed
+    from generator.publish.pages import Renderer
 
     write_budget(seed_text)
     outside = tmp_path / "63009.yaml"
@@ -268,8 +268,8 @@ def test_file_name_that_cannot_be_shown_is_refused(name: bytes, shown: str, seed
 
 def test_budgets_directory_whose_name_cannot_be_shown_is_refused(seed_text: str, tmp_path: Path) -> None:
     # `site` links each page to its source as <budgets dir>/<year>/<file>: an undecodable name crashed the render.
-    from generator.errors import ValidationFailed
-    from generator.render import Renderer
+    from generator.core.errors import ValidationFailed
+    from generator.publish.pages import Renderer
 
     budgets = tmp_path / os.fsdecode(b"b\xffudgets")
     (budgets / "2023").mkdir(parents=True)
@@ -362,8 +362,8 @@ def test_reason_threshold_must_be_a_non_negative_number(value: str) -> None:
 
 
 def test_a_crashing_rule_is_a_located_error_not_a_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
-    from generator import rules
-    from generator.errors import Severity
+    from generator.check import rules
+    from generator.core.errors import Severity
 
     def broken(ctx: rules.Context) -> Any:
         raise ZeroDivisionError

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
-from generator.diff_cli import MARKER
+from generator.review.format import MARKER
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKFLOWS = ROOT / ".github" / "workflows"

@@ -14,10 +14,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import SEED, SEED_REL, CliResult, edit_line, line_of, run_cli
+from support import SEED, SEED_REL, CliResult, edit_line, line_of, run_cli
 
-from generator.errors import Problem, Severity
-from generator.rules.changes import ChangedLine, point_at_changes
+from generator.check.rules.changes import ChangedLine, point_at_changes
+from generator.core.errors import Problem, Severity
 
 GIT_ENV = {"GIT_AUTHOR_NAME": "测试", "GIT_AUTHOR_EMAIL": "test@example.invalid", "GIT_COMMITTER_NAME": "测试",
            "GIT_COMMITTER_EMAIL": "test@example.invalid", "GIT_CONFIG_NOSYSTEM": "1"}
@@ -114,7 +114,7 @@ def test_point_at_changes_keeps_problems_without_a_changed_candidate() -> None:
 
 
 def test_git_missing_is_skipped_silently(tmp_path: Path, seed_text: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    from generator import worktree
+    from generator.check import worktree
 
     text, _ = wage_edit(seed_text)
     path = place(tmp_path, text)

@@ -1,0 +1,361 @@
+"""The parts of the editors' guide (docs/) that are generated from code.
+
+``docs/schema/budget.schema.json`` comes from :mod:`generator.authoring.schema`, ``docs/yaml-reference.md``
+from the pydantic model and ``docs/rules.md`` from the rule catalogue, so the guide cannot drift
+from what the validator actually accepts. Output is deterministic (no timestamps).
+"""
+
+from __future__ import annotations
+
+import types
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
+
+from annotated_types import Ge, Le, MinLen
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+
+from generator.authoring.schema import schema_json
+from generator.check import continuity, rules
+from generator.core.errors import Severity
+from generator.core.model import Budget
+
+ROOT = Path(__file__).resolve().parents[2]
+DOCS = ROOT / "docs"
+HEADER = "<!-- 本文件由 python -m generator docs 生成，请勿手工修改。 -->\n\n"
+SEVERITY = {"error": "错误", "warning": "警告"}
+
+# Checks that need more than one file (generator.check.crossfile): slug → (severity, title, explanation).
+FILE_RULES: dict[str, tuple[str, str, str]] = {
+    "duplicate-department-year": (
+        "error", "同一部门同一年度有两个文件",
+        "每个部门每年只能有一个预算文件；两个文件的 department.code 与 year 相同时，后一个报错。",
+    ),
+    "file-path-mismatch": (
+        "warning", "文件位置或文件名与内容不符",
+        "文件应放在 budgets/<year>/<部门代码>.yaml；目录名是年份而与文件中的 year 不同，"
+        "或文件名与 department.code 不同时给出警告。",
+    ),
+    "missing-file": ("error", "文件不存在", "命令行指定的文件不存在（检查路径拼写），或符号链接指向的文件不存在。"),
+    "unreadable-file": (
+        "error", "文件无法读取",
+        "名为 *.yaml 的是目录、管道或设备而不是普通文件，没有读取权限，或符号链接形成循环。",
+    ),
+    "wrong-extension": (
+        "error", "扩展名不是 .yaml",
+        "budgets/ 下扩展名为 .yml、.YAML 等的文件不会被读取，也不会发布；请改名为小写的 .yaml。",
+    ),
+    "invalid-file-name": (
+        "error", "文件名无法显示",
+        "文件名（含所在目录名）含有不是 UTF-8 的字节或控制字符（如换行），无法可靠地显示和发布；"
+        "错误信息中这些字符以 `\\xNN`、`\\n` 等形式显示。请改名为 <部门代码>.yaml。",
+    ),
+    "file-outside-budgets": (
+        "error", "符号链接指向预算目录之外",
+        "budgets/ 下的符号链接只能指向 budgets/ 内的文件（命令行直接指定的文件：只能指向同一目录内），"
+        "否则不读取也不发布，以免把仓库以外的文件公开出去。",
+    ),
+    "errata-unknown-section": (
+        "error", "勘误的小节不存在",
+        "errata 中的 section 必须是地区模板中情况说明小节的 key（如 general_budget_expenditure），"
+        "勘误页据此重新计算该小节的句子。",
+    ),
+    "errata-unknown-code": (
+        "error", "勘误的科目不存在",
+        "填了 code 的勘误，section 必须是逐科目说明的小节（一般公共预算支出表、基本支出表、项目支出表、"
+        "政府性基金、国有资本经营），且 code 必须是本文件该小节说明的科目之一；整节总述的勘误不填 code。",
+    ),
+    "internal-error": (
+        "error", "校验程序内部错误",
+        "校验这个文件时程序本身出错（不是编辑者的错误）。文件不会发布；请把文件和这条信息报告给维护者。",
+    ),
+}
+
+
+
+def cross_file_rules() -> dict[str, tuple[str, str, str]]:
+    """FILE_RULES plus the multi-year check, which documents itself in generator.check.continuity."""
+    return {**FILE_RULES, continuity.SLUG: (Severity.ERROR.value, continuity.TITLE, continuity.EXPLANATION)}
+
+
+# Identities that hold because totals are computed, never typed: no rule is needed for them.
+IDENTITIES: tuple[tuple[str, str], ...] = (
+    ("基本支出 = 人员经费 + 公用经费",
+     "每一功能分类（项）、每一资金来源都只填 personnel 和 public，基本支出由程序相加。"),
+    ("支出合计 = 基本支出 + 项目支出 + 事业单位经营支出 + 上缴上级支出 + 对附属单位补助支出",
+     "按项逐行计算，再汇总到款、类和合计行。"),
+    ("类、款金额 = 所属各项（或细化科目）之和",
+     "功能分类和经济分类的类、款两级都由所填的叶子汇总，文件里没有它们的金额。"),
+    ("款金额 = 细化科目 items 之和",
+     "款下列了 7 位细化科目时，款的金额由 items 汇总（不能再填 amount）。"),
+    ("本年收入合计 = 各来源收入之和；收入总计 = 本年收入合计 + 上年结转结余",
+     "支出一侧同理：支出总计 = 本年支出合计 + 年终结转结余。"),
+    ("编制总数 = 行政编制 + 事业编制 + 工勤编制", "只填三类编制数。"),
+    ("实有人数 = 在职人数 + 离退休人数", "本年与上年各自相加，增减人数也由程序计算。"),
+    ("“三公”经费合计 = 各项之和",
+     "因公出国（境）费、公务用车购置费、公务用车运行维护费、公务接待费四项相加；"
+     "公务用车购置及运行维护费 = 购置费 + 运行维护费。"),
+    ("上年合计 = 各行上年数之和", "支出总预算、财政拨款等的上年数由各行 prior 汇总，不单独填写。"),
+    ("增减额 = 本年数 − 上年数；增减幅度 = |增减额| ÷ 上年数 × 100%",
+     "四舍五入到两位小数，句式见[情况说明的句式规则](narrative-rules.md)。"),
+    ("占比 = 部分 ÷ 合计 × 100%", "如收入总表说明中的“占100.00%”，四舍五入到两位小数。"),
+    ("项目支出表合计 = 各项目各列之和", "每个项目只填各资金来源的金额。"),
+    ("绩效表预算数 = covers 所指经济分类（款）或项目的金额之和", "绩效目标不填预算数。"),
+)
+
+MODULE_TITLES = {
+    rules.codes.__name__: "分类编码",
+    rules.reconcile.__name__: "勾稽关系与绩效",
+    rules.text.__name__: "文字与说明",
+    rules.draft.__name__: "草稿与发布",
+}
+
+# Fields the model leaves without a description (JSON Schema hints fall back to the key name).
+FALLBACK_DESCRIPTIONS = {
+    ("Budget", "department"): "部门（单位）基本信息",
+    ("Budget", "overview"): "第一部分 部门概况",
+    ("Budget", "income"): "收入预算，按来源填本年数",
+    ("EconomicLine", "name"): "款名称，须与分类编码表一致",
+    ("EconomicItem", "name"): "细化科目名称，须与分类编码表一致",
+    ("EconomicItem", "amount"): "本年预算数",
+    ("PerformanceTarget", "indicators"): "绩效指标，逐条",
+    ("DepartmentPerformance", "indicators"): "部门整体绩效指标，逐条",
+    ("Task", "name"): "任务名称",
+    ("Task", "content"): "主要内容",
+}
+
+PATTERNS = {
+    r"^[0-9]{3}([0-9]{2}){0,2}$": "科目编码（3、5 或 7 位半角数字，加引号）",
+    r"^[0-9]{2,12}$": "代码（2–12 位半角数字，加引号）",
+    r"^[a-z0-9-]{1,64}$": "模板名（generator/core/profiles/ 下已有的文件名，如 harbin-13）",
+    r"^[a-z0-9_]{1,64}$": "小节 key（小写字母、数字、下划线）",
+}
+
+
+# ---------------------------------------------------------------- types in words
+
+
+def _flatten(extra: tuple[Any, ...]) -> list[Any]:
+    out: list[Any] = []
+    for item in extra:
+        if isinstance(item, FieldInfo):
+            out += item.metadata
+            if isinstance(item.json_schema_extra, dict):
+                out.append(item.json_schema_extra)
+        else:
+            out.append(item)
+    return out
+
+
+def _bounds(meta: list[Any]) -> str:
+    ge = next((m.ge for m in meta if isinstance(m, Ge)), None)
+    le = next((m.le for m in meta if isinstance(m, Le)), None)
+    if ge is not None and le is not None:
+        return f"{ge}–{le}"
+    return f"≥{ge}" if ge is not None else ""
+
+
+def type_words(tp: Any, meta: list[Any]) -> str:
+    """The type of a field in the words an editor uses (金额、整数、文字、列表…)."""
+    origin = get_origin(tp)
+    if origin is Annotated:
+        base, *extra = get_args(tp)
+        return type_words(base, meta + _flatten(tuple(extra)))
+    if origin in (Union, types.UnionType):
+        args = [a for a in get_args(tp) if a is not type(None)]
+        return type_words(args[0], meta) if len(args) == 1 else "、".join(type_words(a, []) for a in args)
+    if origin is Literal:
+        return "取值之一：" + "、".join(f"`{v}`" for v in get_args(tp))
+    if origin is list:
+        (item,) = get_args(tp)
+        inner = "映射，字段见下" if _model(item) else type_words(item, [])
+        return f"列表（每项：{inner}）" + ("，至少一项" if any(isinstance(m, MinLen) for m in meta) else "")
+    if _model(tp):
+        return "映射，字段见下"
+    if tp is Decimal:
+        if any(isinstance(m, dict) and "multipleOf" in m for m in meta):
+            return "金额（≥0，最多两位小数）"
+        return "数值（≥0）" if _bounds(meta) == "≥0" else "数值"
+    if tp is int:
+        bounds = _bounds(meta)
+        return f"整数（{bounds}）" if bounds else "整数"
+    if tp is str:
+        pattern = next((m.pattern for m in meta if getattr(m, "pattern", None)), None)
+        if pattern:
+            return PATTERNS.get(pattern, f"文字，格式 `{pattern}`")
+        if any(isinstance(m, dict) and m.get("type") == ["string", "number"] for m in meta):
+            return "文字或数字"
+        limit = next((m["maxLength"] for m in meta if isinstance(m, dict) and "maxLength" in m), None)
+        words = ["不能为空"] if any(isinstance(m, MinLen) for m in meta) else []
+        words += [f"最多 {limit:,} 字"] if limit else []
+        return f"文字（{'，'.join(words)}）" if words else "文字"
+    return getattr(tp, "__name__", str(tp))
+
+
+def _model(tp: Any) -> type[BaseModel] | None:
+    return tp if isinstance(tp, type) and issubclass(tp, BaseModel) else None
+
+
+def _nested(tp: Any) -> tuple[type[BaseModel] | None, bool]:
+    """The model inside a field's type (if any) and whether it is a list of them."""
+    origin = get_origin(tp)
+    if origin is Annotated:
+        return _nested(get_args(tp)[0])
+    if origin in (Union, types.UnionType):
+        args = [a for a in get_args(tp) if a is not type(None)]
+        return _nested(args[0]) if len(args) == 1 else (None, False)
+    if origin is list:
+        model, _ = _nested(get_args(tp)[0])
+        return model, True
+    return _model(tp), False
+
+
+def _field_meta(info: FieldInfo) -> list[Any]:
+    meta = list(info.metadata)
+    if isinstance(info.json_schema_extra, dict):
+        meta.append(info.json_schema_extra)
+    return meta
+
+
+def required_words(info: FieldInfo) -> str:
+    if info.is_required():
+        return "必填"
+    default = info.default_factory() if info.default_factory is not None else info.default  # type: ignore[call-arg]
+    if default is None or default == "":
+        return "可不填"
+    if isinstance(default, list):
+        return "可不填，默认为空"
+    if isinstance(default, BaseModel):
+        return "可不填，各项取默认值"
+    return f"可不填，默认 `{default}`"
+
+
+def description(model: type[BaseModel], name: str, info: FieldInfo) -> str:
+    return info.description or FALLBACK_DESCRIPTIONS.get((model.__name__, name), "")
+
+
+# ---------------------------------------------------------------- yaml-reference.md
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _rows(model: type[BaseModel], prefix: str, seen: dict[type[BaseModel], str],
+          only: str | None = None) -> Iterator[list[str]]:
+    for name, info in model.model_fields.items():
+        if only is not None and name != only:
+            continue
+        path = f"{prefix}.{name}" if prefix else name
+        nested, many = _nested(info.annotation)
+        key = path + ("[]" if many else "")
+        words = type_words(info.annotation, _field_meta(info))
+        if nested is not None and nested in seen:
+            words = words.replace("字段见下", f"字段同 `{seen[nested]}`")
+        text = description(model, name, info)
+        if words.startswith("金额") and "%" in text:
+            words = words.replace("金额", "数值", 1)  # weights are percentages typed like money
+        yield [f"`{path}`", words, required_words(info), text]
+        if nested is not None and nested not in seen:
+            seen[nested] = key
+            yield from _rows(nested, key, seen)
+
+
+def yaml_reference() -> str:
+    out = [HEADER, "# YAML 字段参考\n\n",
+           "本页由预算模型自动生成，列出预算文件 `budgets/<年度>/<部门代码>.yaml` 中可以填写的全部字段。"
+           "金额按文件顶部 `unit` 所写的单位（万元或元）记录；编码一律加引号（如 `\"2080101\"`）。"
+           "写在这里以外的字段会被拒绝（`unknown-key`）。\n\n",
+           "`a.b` 表示映射 `a` 下的键 `b`；`a[]` 表示列表 `a` 的每一项。"
+           "所有小计、合计、占比和增减都由程序计算，"
+           "因此这里没有任何“合计”字段。编辑器补全与提示见 [编辑指南](editing.md)，"
+           "对应的 JSON Schema 在 [`schema/budget.schema.json`](schema/budget.schema.json)。\n"]
+    fields = Budget.model_fields
+    scalars = [n for n, i in fields.items() if _nested(i.annotation)[0] is None]
+    table_head = "\n| 键 | 类型 | 是否必填 | 说明 |\n| --- | --- | --- | --- |\n"
+    out.append("\n## 文件头\n" + table_head)
+    for name in scalars:
+        info = fields[name]
+        out.append("| " + " | ".join(_cell(c) for c in [
+            f"`{name}`", type_words(info.annotation, _field_meta(info)), required_words(info),
+            description(Budget, name, info)]) + " |\n")
+    for name, info in fields.items():
+        if name in scalars:
+            continue
+        out.append(f"\n## `{name}` {description(Budget, name, info)}\n" + table_head)
+        for row in _rows(Budget, "", {}, only=name):
+            out.append("| " + " | ".join(_cell(c) for c in row) + " |\n")
+    return "".join(out)
+
+
+# ---------------------------------------------------------------- rules.md
+
+
+def _rule_block(slug: str, severity: str, title: str, explanation: str, blocks_publishing: bool = False) -> str:
+    level = SEVERITY[severity] + ("（发布时为错误）" if blocks_publishing and severity == "warning" else "")
+    fix = rules.fix_for(slug)
+    if not fix:
+        raise ValueError(f"rule {slug} has no how-to-fix line (改法)")
+    return f"\n### {slug}\n\n**{level}** · {title}\n\n{explanation}\n\n改法：{fix}\n"
+
+
+def rules_page() -> str:
+    out = [HEADER, "# 校验规则目录\n\n",
+           "`python -m generator validate` 报告的每个问题都带有一个稳定的英文标识（slug），格式为\n\n"
+           "```text\n文件:行:列: 级别 [slug] 信息（相关行：…）\n```\n\n"
+           "级别为 error（错误）或 warning（警告）。"
+           "有错误时命令以 1 退出，网站不会生成；警告只提示，不阻止发布——"
+           "标明“发布时为错误”的几条除外（如没有填完的草稿），`site` 和 `render` 遇到它们同样拒绝生成。"
+           "行号指向编辑者应当修改的那一行，“相关行”列出参与同一笔计算的其他行。"
+           "同一处差额使几条勾稽关系同时不成立时，只报告一条，其余写在“同一处差额还影响：”之后。"
+           "在 git 仓库中，如果这些行里有你（相对于最近一次提交）改动过的行，问题就指向那一行，"
+           "并以“你改动的第N行（……）可能是原因”开头。\n\n"
+           "每条规则都附有“改法”；`validate --format json` 输出的每个问题也带有同样的 `fix` 字段。"
+           "下面按 slug 列出全部规则。\n",
+           "\n## 读取与格式检查\n\n文件先按 YAML 读取、再按字段参考检查，任何一项不通过都是错误，"
+           "此时后面的规则不会运行。\n"]
+    for slug, (title, explanation) in rules.SCHEMA_RULES.items():
+        out.append(_rule_block(slug, "error", title, explanation))
+    groups: dict[str, list[rules.Rule]] = {}
+    for r in rules.CATALOGUE.values():
+        groups.setdefault(r.check.__module__, []).append(r)
+    for module, members in groups.items():
+        out.append(f"\n## {MODULE_TITLES.get(module, '其他规则')}\n")
+        for r in members:
+            out.append(_rule_block(r.slug, r.severity.value, r.title, r.explanation, r.blocks_publishing))
+    out.append("\n## 文件与跨文件检查\n\n还检查文件本身（名称、位置、能否读取）、勘误条目与地区模板，"
+               "以及一次校验多个文件时文件之间的关系（包括同一部门相邻两年的文件）。\n")
+    for slug, (severity, title, explanation) in cross_file_rules().items():
+        out.append(_rule_block(slug, severity, title, explanation))
+    out.append("\n## 由构造保证、无需校验的关系\n\n预算文件只记录明细（叶子），下列合计都由程序计算，"
+               "文件里根本没有可以填错的地方，所以没有对应的规则：\n\n| 关系 | 说明 |\n| --- | --- |\n")
+    for relation, note in IDENTITIES:
+        out.append(f"| {_cell(relation)} | {_cell(note)} |\n")
+    return "".join(out)
+
+
+# ---------------------------------------------------------------- writing
+
+
+def generated() -> dict[Path, str]:
+    return {
+        DOCS / "schema" / "budget.schema.json": schema_json(),
+        DOCS / "yaml-reference.md": yaml_reference(),
+        DOCS / "rules.md": rules_page(),
+    }
+
+
+def write_generated_docs(check: bool = False) -> list[str]:
+    """Write the generated docs; with ``check`` only report (as repo-relative paths) those that are stale."""
+    stale: list[str] = []
+    for path, text in generated().items():
+        current = path.read_text(encoding="utf-8") if path.is_file() else None
+        if current == text:
+            continue
+        stale.append(path.relative_to(ROOT).as_posix())
+        if not check:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+    return stale

@@ -1,0 +1,312 @@
+"""勾稽关系: every view of the same money must agree exactly (in the recorded unit)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from decimal import Decimal
+
+from generator.check.rules.catalogue import Context, Finding, Loc, rule
+from generator.core import totals
+from generator.core.errors import Severity
+from generator.core.model import EconomicLine
+from generator.core.money import ZERO, total
+from generator.core.totals import fund_amount
+from generator.core.vocabulary import FUND_NAMES, FUNDS, THREE_PUBLIC, THREE_PUBLIC_ECONOMIC
+
+E = Severity.ERROR
+W = Severity.WARNING
+
+UNIT_FUND_INCOME = ("business", "operating", "superior_grant", "subsidiary", "other")
+
+
+def _amt(ctx: Context, value: Decimal) -> str:
+    return ctx.amt(value)
+
+
+def _in(ctx: Context, key: str, cell: str) -> str:
+    """Where a figure is published: “（表5 合计行“项目支出”）”, or nothing if the profile omits the table."""
+    number = ctx.table(key)
+    return f"（{number} {cell}）" if number else ""
+
+
+FUND_PROJECT_TABLES = {
+    "general_budget": ("general_budget_expenditure", "合计行“项目支出”"),
+    "gov_fund": ("gov_fund", "合计行“项目支出”"),
+    "state_capital": ("state_capital", "合计行“项目支出”"),
+}
+
+
+def _function_locs(ctx: Context, funds: tuple[str, ...], kinds: tuple[str, ...]) -> list[Loc]:
+    return [
+        ("expenditure", i, fund, kind)
+        for i, line in enumerate(ctx.budget.expenditure)
+        for fund in funds
+        for kind in kinds
+        if fund_amount(line, fund, kind)
+    ]
+
+
+def _extra_locs(ctx: Context) -> list[Loc]:
+    """Unit-fund spending recorded outside the fund blocks (经营支出, 上缴上级, 对附属单位补助)."""
+    return [("expenditure", i, k) for i, x in enumerate(ctx.budget.expenditure)
+            for k in ("operating", "to_superior", "to_subsidiary") if getattr(x, k)]
+
+
+def _balance_locs(ctx: Context, funds: tuple[str, ...]) -> list[Loc]:
+    b = ctx.budget
+    return [(view, f) for view in ("carryover", "year_end_balance") for f in funds if getattr(getattr(b, view), f)]
+
+
+def _economic_locs(view: str, lines: list[EconomicLine], personnel: bool | None = None) -> list[Loc]:
+    locs: list[Loc] = []
+    for i, line in enumerate(lines):
+        if personnel is not None and totals.is_personnel(line.code) != personnel:
+            continue
+        if line.items:
+            locs += [(view, i, "items", j, "amount") for j in range(len(line.items))]
+        else:
+            locs.append((view, i, "amount"))
+    return locs
+
+
+def _mismatch(ctx: Context, what: str, left_name: str, left: Decimal, right_name: str, right: Decimal,
+              locs: list[Loc], fallback: Loc, where: tuple[str, str] = ("", "")) -> Finding:
+    """Two views of the same money disagree; ``where`` names the published cells (“（表5 …）”)."""
+    return Finding(
+        locs[0] if locs else fallback,
+        f"{what}：{left_name} {_amt(ctx, left)}{where[0]}，{right_name} {_amt(ctx, right)}{where[1]}，"
+        f"相差 {_amt(ctx, abs(left - right))}",
+        expected=str(right),
+        actual=str(left),
+        related=tuple(locs[1:]),
+        gap=abs(left - right),
+    )
+
+
+@rule("income-expenditure-mismatch", E, "收入总计与支出总计不等",
+      "收入总计（本年收入 + 上年结转结余）必须等于支出总计（本年支出 + 年终结转结余）。",
+      fix="先看差额：通常是某一笔收入（income）或某一行支出（expenditure 的人员经费、公用经费、项目支出）"
+          "填错了，与原始报表逐行核对所指的行和相关行；收支确实不等时，差额应记入上年结转结余或年终结转结余。")
+def income_expenditure(ctx: Context) -> Iterator[Finding]:
+    t = totals.totals(ctx.budget)
+    income = t.income_total + t.carryover_total
+    spending = t.spending + t.year_end_total
+    if income != spending:
+        locs: list[Loc] = [("income", k, "amount") for k, v in t.income.items() if v]
+        locs += _function_locs(ctx, FUNDS, ("personnel", "public", "project")) + _extra_locs(ctx)
+        locs += _balance_locs(ctx, FUNDS)
+        yield _mismatch(ctx, "收支不平衡", "收入总计", income, "支出总计", spending, locs, ("income",),
+                        (_in(ctx, "income_expenditure_summary", "收入总计"),
+                         _in(ctx, "income_expenditure_summary", "支出总计")))
+
+
+@rule("fund-balance-mismatch", E, "某一资金来源的收入与支出不等",
+      "每一资金来源（一般公共预算、政府性基金、国有资本经营、财政专户、单位资金）的本年收入加上年结转，"
+      "必须等于该来源安排的支出加年终结转结余。",
+      fix="核对该资金来源的收入（income 下对应的 amount）与各行支出中该来源的金额；"
+          "差额如果恰好等于某一行的改动，改正那一行。")
+def fund_balance(ctx: Context) -> Iterator[Finding]:
+    b = ctx.budget
+    t = totals.totals(b)
+    for fund in FUNDS:
+        if fund == "unit_funds":
+            income = total(t.income[k] for k in UNIT_FUND_INCOME)
+            extra = total(x.operating + x.to_superior + x.to_subsidiary for x in b.expenditure)
+            income_locs: list[Loc] = [("income", k, "amount") for k in UNIT_FUND_INCOME if t.income[k]]
+        else:
+            income, extra = t.income[fund], ZERO
+            income_locs = [("income", fund, "amount")] if income else []
+        income += getattr(b.carryover, fund)
+        spending = t.by_fund[fund] + extra + getattr(b.year_end_balance, fund)
+        if income != spending:
+            locs = income_locs + _function_locs(ctx, (fund,), ("personnel", "public", "project"))
+            locs += (_extra_locs(ctx) if fund == "unit_funds" else []) + _balance_locs(ctx, (fund,))
+            yield _mismatch(ctx, f"{FUND_NAMES[fund]}收支不平衡", "收入", income, "支出", spending, locs,
+                            ("income",))
+
+
+@rule("function-economic-mismatch", E, "功能分类与经济分类合计不等",
+      "一般公共预算的人员经费、公用经费、项目支出，按支出功能分类汇总与按经济分类汇总必须相等"
+      "（经济分类中 301、303 类计入人员经费，其余计入公用经费）。",
+      fix="同一笔钱在功能分类（expenditure）和经济分类（basic_by_economic / project_by_economic）各记了一次，"
+          "两边要一起改：找出只改了一边的那一行，把另一边的对应金额改成同样的数。")
+def function_vs_economic(ctx: Context) -> Iterator[Finding]:
+    b = ctx.budget
+    g = "general_budget"
+    basic_codes = list(totals.economic_leaves(b.basic_by_economic))
+    checks = [
+        ("人员经费", "personnel", total(a for c, _, a in basic_codes if totals.is_personnel(c)),
+         _economic_locs("basic_by_economic", b.basic_by_economic, True)),
+        ("公用经费", "public", total(a for c, _, a in basic_codes if not totals.is_personnel(c)),
+         _economic_locs("basic_by_economic", b.basic_by_economic, False)),
+        ("项目支出", "project", total(totals.economic_amount(x) for x in b.project_by_economic),
+         _economic_locs("project_by_economic", b.project_by_economic)),
+    ]
+    where = {
+        "personnel": (("general_budget_expenditure", "合计行“基本支出·人员经费”"),
+                      ("general_budget_basic", "合计行“人员经费”")),
+        "public": (("general_budget_expenditure", "合计行“基本支出·公用经费”"),
+                   ("general_budget_basic", "合计行“公用经费”")),
+        "project": (("general_budget_expenditure", "合计行“项目支出”"), ("general_budget_project", "合计行")),
+    }
+    for label, kind, economic, econ_locs in checks:
+        function = total(fund_amount(x, g, kind) for x in b.expenditure)
+        if function != economic:
+            locs = _function_locs(ctx, (g,), (kind,)) + econ_locs
+            (f_table, f_cell), (e_table, e_cell) = where[kind]
+            yield _mismatch(ctx, f"一般公共预算{label}不一致", "功能分类合计", function, "经济分类合计", economic,
+                            locs, ("expenditure",), (_in(ctx, f_table, f_cell), _in(ctx, e_table, e_cell)))
+
+
+@rule("project-list-mismatch", E, "项目支出表与项目支出合计不等",
+      "项目支出表中各资金来源的合计（本年拨款 + 结转结余）必须等于支出功能分类中该来源的项目支出。",
+      fix="项目支出表（projects）各项目的金额与功能分类各行的项目支出（project）要一起改："
+          "新增、删除或调整一个项目时，同时改对应功能分类行的 project。")
+def project_list(ctx: Context) -> Iterator[Finding]:
+    b = ctx.budget
+    columns = {
+        "general_budget": ("general_budget", "carryover_general_budget"),
+        "gov_fund": ("gov_fund", "carryover_gov_fund"),
+        "state_capital": ("state_capital", "carryover_state_capital"),
+        "special_account": ("special_account",),
+        "unit_funds": ("unit_funds",),
+    }
+    for fund, fields in columns.items():
+        listed = total(getattr(p, f) for p in b.projects for f in fields)
+        function = total(fund_amount(x, fund, "project") for x in b.expenditure)
+        if listed != function:
+            locs: list[Loc] = [("projects", i, f) for i, p in enumerate(b.projects) for f in fields if getattr(p, f)]
+            locs += _function_locs(ctx, (fund,), ("project",))
+            table, cell = FUND_PROJECT_TABLES.get(fund, ("expenditure_summary", "合计行“项目支出”"))
+            yield _mismatch(ctx, f"{FUND_NAMES[fund]}项目支出不一致", "项目支出表合计", listed, "功能分类项目支出",
+                            function, locs, ("projects",), (_in(ctx, "projects", "合计行"), _in(ctx, table, cell)))
+
+
+@rule("three-public-economic-mismatch", E, "“三公”经费与经济分类不等",
+      "一般公共预算“三公”经费各项必须等于对应经济分类科目（基本 + 项目）的金额：因公出国（境）费用 30212、"
+      "公务接待费 30217、公务用车运行维护费 30231、公务用车购置 31013。",
+      fix="把 three_public 中该项的 amount 改成经济分类对应科目（基本支出与项目支出之和）的金额，"
+          "或改正经济分类中该科目的金额。")
+def three_public(ctx: Context) -> Iterator[Finding]:
+    b = ctx.budget
+    codes = totals.economic_by_code([*b.basic_by_economic, *b.project_by_economic])
+    for key, code in THREE_PUBLIC_ECONOMIC.items():
+        declared = getattr(b.three_public, key).amount
+        economic = codes.get(code, ZERO)
+        if declared != economic:
+            yield _mismatch(ctx, f"“三公”经费{THREE_PUBLIC[key]}不一致", "“三公”表", declared, f"经济分类 {code}", economic,
+                            [("three_public", key, "amount")], ("three_public",),
+                            (_in(ctx, "three_public", "合计行"), ""))
+
+
+@rule("operating-cost-mismatch", E, "机关运行经费与公用经费不等",
+      "按本地区口径（profile 的 operating_costs_basis: basic_public），机关运行经费等于一般公共预算基本支出中的公用经费。",
+      fix="把 operating_costs 的 amount 改成一般公共预算基本支出中公用经费的合计（各功能分类行 public 之和）。")
+def operating_costs(ctx: Context) -> Iterator[Finding]:
+    if ctx.profile.rules.operating_costs_basis != "basic_public":
+        return
+    b = ctx.budget
+    public = total(fund_amount(x, "general_budget", "public") for x in b.expenditure)
+    if b.operating_costs.amount != public:
+        yield _mismatch(ctx, "机关运行经费不一致", "机关运行经费", b.operating_costs.amount,
+                        "基本支出公用经费", public, [("operating_costs", "amount")], ("operating_costs",),
+                        ("", _in(ctx, "general_budget_expenditure", "合计行“基本支出·公用经费”")))
+
+
+@rule("procurement-exceeds-spending", E, "政府采购预算超过支出总额",
+      "货物、工程、服务三类政府采购预算之和不能超过本年支出合计。",
+      fix="核对 procurement 的 goods、works、services 三个金额（单位与文件的 unit 相同），改正多写的那一项。")
+def procurement(ctx: Context) -> Iterator[Finding]:
+    p = ctx.budget.procurement
+    bought = p.goods + p.works + p.services
+    spending = totals.totals(ctx.budget).spending
+    if bought > spending:
+        yield Finding(("procurement",), f"政府采购预算 {_amt(ctx, bought)} 超过支出合计 {_amt(ctx, spending)}",
+                      expected=f"<= {spending}", actual=str(bought))
+
+
+@rule("performance-weights", E, "绩效指标权重合计不是 100",
+      "每个项目的各项绩效指标权重加上预算执行率权重，合计必须为 100。",
+      fix="调整该绩效目标下各指标的 weight 或 execution_weight，使合计正好为 100。")
+def performance_weights(ctx: Context) -> Iterator[Finding]:
+    for i, t in enumerate(ctx.budget.performance_targets):
+        weights = [ind.weight for ind in t.indicators if ind.weight is not None]
+        got = total(weights) + t.execution_weight
+        if got != 100:
+            yield Finding(("performance_targets", i, "indicators"),
+                          f"“{t.name}”的指标权重 {total(weights)}% + 预算执行率权重 {t.execution_weight}% = {got}%，应为 100%",
+                          expected="100", actual=str(got))
+
+
+@rule("performance-coverage", E, "绩效目标与预算不对应",
+      "绩效表的预算数由 covers 汇总：所指的经济分类（款）必须在基本支出中、项目必须在项目支出表中，"
+      "同一款或同一项目不能被两个绩效目标重复计入，绩效表合计不能超过支出合计。",
+      fix="把 covers 改为基本支出中已有的经济分类款编码或项目支出表中已有的项目名称（逐字一致），"
+          "并删去重复计入的那一处。")
+def performance_coverage(ctx: Context) -> Iterator[Finding]:
+    b = ctx.budget
+    basic = {x.code for x in b.basic_by_economic}
+    names = {p.name for p in b.projects}
+    seen: Counter[str] = Counter()
+    for i, t in enumerate(b.performance_targets):
+        for j, code in enumerate(t.covers.economic):
+            seen[f"款 {code}"] += 1
+            if code not in basic:
+                yield Finding(("performance_targets", i, "covers", "economic", j),
+                              f"“{t.name}”所列经济分类 {code} 不在一般公共预算基本支出中", actual=code)
+            elif seen[f"款 {code}"] == 2:
+                yield Finding(("performance_targets", i, "covers", "economic", j),
+                              f"经济分类 {code} 被多个绩效目标重复计入", actual=code)
+        if t.covers.project is not None:
+            seen[f"项目 {t.covers.project}"] += 1
+            if t.covers.project not in names:
+                yield Finding(("performance_targets", i, "covers", "project"),
+                              f"“{t.name}”所指项目“{t.covers.project}”不在项目支出表中", actual=t.covers.project)
+            elif seen[f"项目 {t.covers.project}"] == 2:
+                yield Finding(("performance_targets", i, "covers", "project"),
+                              f"项目“{t.covers.project}”被多个绩效目标重复计入", actual=t.covers.project)
+        if not t.covers.economic and t.covers.project is None:
+            yield Finding(("performance_targets", i, "covers"), f"“{t.name}”没有指明预算来源（economic 或 project）")
+
+
+@rule("performance-missing-target", W, "项目没有绩效目标",
+      "项目支出表中的每个项目都应在项目支出绩效表中有绩效目标。",
+      fix="在 performance_targets 中为该项目加一个绩效目标（covers: {project: 项目名称}），或确认该项目不需要。")
+def performance_missing(ctx: Context) -> Iterator[Finding]:
+    covered = {t.covers.project for t in ctx.budget.performance_targets}
+    for i, p in enumerate(ctx.budget.projects):
+        if p.name not in covered:
+            yield Finding(("projects", i, "name"), f"项目“{p.name}”没有绩效目标")
+
+
+@rule("duplicate-line", E, "同一科目或项目重复出现",
+      "同一支出功能分类（项）、同一经济分类（款或细化科目）、同一项目名称在各自的清单中只能出现一次。",
+      fix="把两行合并为一行（金额相加），或改正其中一行的编码或名称。")
+def duplicates(ctx: Context) -> Iterator[Finding]:
+    b = ctx.budget
+    views: list[tuple[str, list[str]]] = [
+        ("expenditure", [x.code for x in b.expenditure]),
+        ("basic_by_economic", [x.code for x in b.basic_by_economic]),
+        ("project_by_economic", [x.code for x in b.project_by_economic]),
+        ("projects", [p.name for p in b.projects]),
+    ]
+    for view, keys in views:
+        first: dict[str, int] = {}
+        for i, key in enumerate(keys):
+            if key in first:
+                yield Finding((view, i), f"“{key}”重复出现，第一次出现在同一清单第 {first[key] + 1} 条",
+                              related=((view, first[key]),))
+            first.setdefault(key, i)
+
+
+@rule("economic-line-shape", E, "经济分类款的金额填写方式不对",
+      "一个款要么直接填 amount，要么列出 7 位细化科目 items（金额自动汇总），不能两者都填或都不填。",
+      fix="有细化科目时删去款的 amount；没有细化科目时填上 amount。")
+def economic_shape(ctx: Context) -> Iterator[Finding]:
+    for view in ("basic_by_economic", "project_by_economic"):
+        for i, line in enumerate(getattr(ctx.budget, view)):
+            if line.items and line.amount is not None:
+                yield Finding((view, i, "amount"), f"款 {line.code} 同时填了 amount 和 items；合计由 items 汇总，请删去 amount")
+            if not line.items and line.amount is None:
+                yield Finding((view, i), f"款 {line.code} 没有金额：请填 amount 或 items")

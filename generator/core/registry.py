@@ -1,0 +1,92 @@
+"""Classification code registry (政府收支分类科目), versioned by year.
+
+``generator/core/reference/<year>.yaml`` lists function codes (类/款/项, with the 科目说明 that
+Part 4 prints) and economic codes (类/款 and local 7-digit extensions). A budget of year Y
+uses the newest registry whose year is not after Y.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+REFERENCE_DIR = Path(str(resources.files("generator.core") / "reference"))
+
+
+@dataclass(frozen=True)
+class CodeEntry:
+    code: str
+    name: str
+    description: str | None = None
+    aliases: tuple[str, ...] = ()
+    local: bool = False
+
+    def accepts(self, name: str) -> bool:
+        return name == self.name or name in self.aliases
+
+
+@dataclass(frozen=True)
+class Registry:
+    year: int
+    function: dict[str, CodeEntry] = field(default_factory=dict)
+    economic: dict[str, CodeEntry] = field(default_factory=dict)
+
+    def function_name(self, code: str) -> str:
+        entry = self.function.get(code)
+        return entry.name if entry else ""
+
+    def economic_name(self, code: str) -> str:
+        entry = self.economic.get(code)
+        return entry.name if entry else ""
+
+
+def parent(code: str) -> str | None:
+    """类 of a 款, 款 of a 项 or of a 7-digit economic extension."""
+    if len(code) <= 3:
+        return None
+    return code[:3] if len(code) == 5 else code[:5]
+
+
+def lineage(code: str) -> list[str]:
+    """The code's ancestors from 类 down, then the code itself."""
+    chain = [code]
+    while (up := parent(chain[0])) is not None:
+        chain.insert(0, up)
+    return chain
+
+
+def _entries(rows: list[dict[str, Any]]) -> dict[str, CodeEntry]:
+    out: dict[str, CodeEntry] = {}
+    for row in rows:
+        code = str(row["code"])
+        out[code] = CodeEntry(
+            code=code,
+            name=str(row["name"]),
+            description=str(row["description"]) if row.get("description") else None,
+            aliases=tuple(str(a) for a in row.get("aliases") or []),
+            local=bool(row.get("local", False)),
+        )
+    return out
+
+
+def available_years() -> list[int]:
+    return sorted(int(p.stem) for p in REFERENCE_DIR.glob("*.yaml") if p.stem.isdigit())
+
+
+@cache
+def for_year(year: int) -> Registry:
+    years = [y for y in available_years() if y <= year] or available_years()[:1]
+    if not years:
+        return Registry(year=year)
+    chosen = years[-1]
+    data = yaml.safe_load((REFERENCE_DIR / f"{chosen}.yaml").read_text(encoding="utf-8"))
+    return Registry(
+        year=chosen,
+        function=_entries(data.get("function", [])),
+        economic=_entries(data.get("economic", [])),
+    )

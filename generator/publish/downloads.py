@@ -1,0 +1,87 @@
+"""Downloadable figures: every table as CSV (UTF-8 with BOM) and XLSX, the whole budget as JSON."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal
+
+from generator.core.mdtext import md_escape
+from generator.core.model import Budget
+from generator.core.money import fmt
+from generator.core.profiles import Profile
+from generator.core.registry import Registry
+from generator.derive.tables import Table
+from generator.publish.xlsx import export_bytes
+
+DATA_DIR = "data"
+_FIXED_TIME = (2000, 1, 1, 0, 0, 0)
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text(value: object, kind: str) -> str:
+    if isinstance(value, Decimal):
+        return fmt(value) if kind == "money" else str(value)
+    return str(value)
+
+
+def _csv_cell(value: object, kind: str) -> str:
+    """A CSV cell; text that spreadsheet programs would run as a formula gets a leading apostrophe."""
+    text = _text(value, kind)
+    return "'" + text if not isinstance(value, Decimal) and text.startswith(_FORMULA_START) else text
+
+
+def table_csv(table: Table) -> bytes:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow([c.label for c in table.columns])
+    for row in table.rows:
+        writer.writerow([_csv_cell(v, c.kind) for v, c in zip(row.cells, table.columns, strict=True)])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def budget_json(budget: Budget, profile: Profile, built: dict[str, Table]) -> bytes:
+    titles = {s.key: s.title for s in profile.tables}
+    data = {
+        "budget": budget.model_dump(mode="json"),
+        "tables": {
+            key: {
+                "title": titles.get(key, key),
+                "unit": budget.display_unit,
+                "columns": [c.label for c in t.columns],
+                "rows": [[_text(v, c.kind) for v, c in zip(r.cells, t.columns, strict=True)] for r in t.rows],
+            }
+            for key, t in built.items()
+        },
+    }
+    # compact: the C encoder (indentation would fall back to the pure-Python one, 5x slower)
+    return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+WORKBOOK = "budget.xlsx"
+
+
+def department_files(budget: Budget, reg: Registry, profile: Profile, built: dict[str, Table],
+                     source_text: str | None = None) -> dict[str, bytes]:
+    """Each table as CSV; every table in one workbook in the published layout (the same file
+    ``export-xlsx`` writes, which ``import-xlsx`` reads back); the whole budget as JSON."""
+    files: dict[str, bytes] = {
+        f"{DATA_DIR}/budget.json": budget_json(budget, profile, built),
+        f"{DATA_DIR}/{WORKBOOK}": export_bytes(budget, source_text or None, built),
+    }
+    for key, table in built.items():
+        files[f"{DATA_DIR}/{key}.csv"] = table_csv(table)
+    return files
+
+
+def links(profile: Profile, built: dict[str, Table]) -> dict[str, str]:
+    sheets = profile.sheet_names()
+    return {
+        key: f"下载：[本表 CSV]({DATA_DIR}/{key}.csv){{ .download-csv }} · "
+             f"[全部报表 Excel（本表在“{md_escape(sheets.get(key, key))}”工作表）]({DATA_DIR}/{WORKBOOK}) · "
+             f"[全部数据 JSON]({DATA_DIR}/budget.json)"
+        for key in built
+    }

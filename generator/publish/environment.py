@@ -1,0 +1,36 @@
+"""The one Jinja environment every page is rendered with.
+
+Markdown, not HTML, so autoescape is off: every text from YAML or a profile goes through the
+``cell`` or ``md`` filter (``generator.core.mdtext``), and ``StrictUndefined`` makes a misspelt
+name an error instead of an empty string.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import jinja2
+
+from generator.core.mdtext import cell, md_escape, yaml_str
+from generator.derive.tables import cn_index
+
+TEMPLATES = Path(str(resources.files("generator.publish") / "templates"))
+
+
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,  # markdown, not HTML: every YAML string goes through the `cell` filter
+        keep_trailing_newline=True,
+        trim_blocks=False,
+    )
+    env.filters["cell"] = cell
+    env.filters["md"] = md_escape
+    env.globals["cn"] = cn_index
+    env.filters["yaml_str"] = yaml_str
+    return env
+
+
+ENV = environment()

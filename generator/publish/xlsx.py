@@ -1,0 +1,281 @@
+"""Budget → XLSX workbook in the published layout, plus a sheet with everything else.
+
+One sheet per standard table (title, 单位名称, 单位, multi-level merged headers, 合计 rows,
+money as numbers rounded once and shown with two decimals), in the profile's order, set up to
+print: A4, landscape when wider than eight columns, fitted to the page width, header rows
+repeated on every page, page numbers in the footer. The last sheet, ``_canonical``, holds the
+budget file itself (one YAML line per row; a line longer than a cell can hold continues in the
+next cells of its row) so that text the standard tables cannot carry (职责, reasons, prior-year
+figures, covers, …) survives export → import. The file's bytes depend only on the budget.
+
+A cell holds at most 32,767 characters and XlsxWriter silently cuts longer text; a longer text in
+a table cell is refused (``xlsx-string-too-long``), never cut.
+
+Written with XlsxWriter (the site writes one per department-year); generator.excel.importer reads it with openpyxl.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from xlsxwriter import Workbook
+from xlsxwriter.format import Format
+from xlsxwriter.utility import xl_rowcol_to_cell as xl_rowcol
+from xlsxwriter.worksheet import Worksheet
+
+from generator.core import profiles, registry
+from generator.core.errors import InputError
+from generator.core.model import Budget
+from generator.core.money import rounded
+from generator.derive import tables
+from generator.derive.tables import Column, Table
+from generator.load.yaml_writer import dumps_model
+
+CANONICAL_SHEET = "_canonical"
+CANONICAL_NOTE = "# 本页由程序生成，供导入时还原报表无法承载的文字（职责、原因、上年数、绩效目标等）；数字以各报表页为准。"
+MONEY_FORMAT = "0.00"
+FIRST_HEADER_ROW = 3  # 1-based, as the sheets are read: title, 单位名称/单位, then the header
+MAX_CELL_CHARS = 32_767  # Excel's limit, counted in UTF-16 code units
+FONT = "宋体"  # SimSun: the usual typeface of printed budget tables, with every CJK character
+LANDSCAPE_FROM = 9  # columns: wider tables print landscape
+A4 = 9  # XlsxWriter's paper code
+# performance tables: the target's own columns (单位名称 … 绩效目标) repeat on every indicator row and are merged
+MERGED_HEAD = {"project_performance": 6}
+
+
+def fixed_time(year: int) -> datetime:
+    """The workbook's created/modified stamp: 1 January of the budget year, so output is reproducible."""
+    return datetime(year, 1, 1)
+
+
+@dataclass(frozen=True)
+class _Formats:
+    title: Format
+    header: Format
+    cell: Format  # every body cell has a thin box
+    bold: Format  # 合计 and group rows
+    money: Format
+    bold_money: Format
+    merged: Format  # a merged run of the same text down a column
+    merged_money: Format
+
+    @classmethod
+    def of(cls, wb: Workbook) -> _Formats:
+        box = {"border": 1}
+        run = {**box, "valign": "vcenter", "text_wrap": True}
+        return cls(
+            title=wb.add_format({"bold": True, "font_size": 14, "align": "center"}),
+            header=wb.add_format({**box, "bold": True, "align": "center", "valign": "vcenter", "text_wrap": True}),
+            cell=wb.add_format(box),
+            bold=wb.add_format({**box, "bold": True}),
+            money=wb.add_format({**box, "num_format": MONEY_FORMAT}),
+            bold_money=wb.add_format({**box, "bold": True, "num_format": MONEY_FORMAT}),
+            merged=wb.add_format(run),
+            merged_money=wb.add_format({**run, "num_format": MONEY_FORMAT}),
+        )
+
+
+def cell_length(text: str) -> int:
+    """Length as Excel counts it: UTF-16 code units (a character outside the BMP counts twice)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _checked(ws: Worksheet, row: int, col: int, text: str, budget: Budget) -> str:
+    if cell_length(text) > MAX_CELL_CHARS:
+        raise InputError("xlsx-string-too-long",
+                         f"{budget.department.code}（{budget.year} 年）{ws.get_name()}!{xl_rowcol(row, col)}：文字有 "
+                         f"{cell_length(text)} 个字符，超过 Excel 单元格上限 {MAX_CELL_CHARS}，无法导出；请缩短")
+    return text
+
+
+def _text(ws: Worksheet, row: int, col: int, text: str, fmt: Format | None, budget: Budget) -> None:
+    ws.write_string(row, col, _checked(ws, row, col, text, budget), fmt)  # never a formula or a link
+
+
+def _merge(ws: Worksheet, first: tuple[int, int], last: tuple[int, int], value: str | float, fmt: Format,
+           budget: Budget) -> None:
+    if isinstance(value, str):
+        _checked(ws, *first, value, budget)
+    ws.merge_range(*first, *last, value, fmt)
+
+
+def header_depth(columns: list[Column]) -> int:
+    return max(len(c.path) for c in columns)
+
+
+def _write_header(ws: Worksheet, fmt: _Formats, columns: list[Column], top: int) -> int:
+    """Write the header from 0-based row ``top``; returns the first row below it."""
+    depth = header_depth(columns)
+    for level in range(depth):
+        row = top + level
+        col = 0
+        while col < len(columns):
+            path = columns[col].path
+            if level >= len(path):
+                col += 1
+                continue
+            # Columns sharing this header cell: same labels down to this level.
+            end = col
+            while (end + 1 < len(columns) and len(columns[end + 1].path) > level
+                   and columns[end + 1].path[: level + 1] == path[: level + 1]):
+                end += 1
+            bottom = row if level < len(path) - 1 else top + depth - 1
+            if end > col or bottom > row:
+                ws.merge_range(row, col, bottom, end, path[level], fmt.header)
+            else:
+                ws.write_string(row, col, path[level], fmt.header)
+            col = end + 1
+    return top + depth
+
+
+def _runs(table: Table) -> list[tuple[int, int]]:
+    """(first, last) row indices of consecutive rows of the same target (``Row.level``), two or more."""
+    runs, start = [], 0
+    for i in range(1, len(table.rows) + 1):
+        if i == len(table.rows) or table.rows[i].level != table.rows[start].level:
+            if i - start > 1:
+                runs.append((start, i - 1))
+            start = i
+    return runs
+
+
+def _write_rows(ws: Worksheet, fmt: _Formats, table: Table, first: int, budget: Budget) -> int:
+    merged_cols = MERGED_HEAD.get(table.key, 0)
+    runs = _runs(table) if merged_cols else []
+    inside = {i for a, b in runs for i in range(a + 1, b + 1)}  # rows whose head cells a merge covers
+    row = first
+    for n, r in enumerate(table.rows):
+        bold = r.kind != "leaf"
+        plain = fmt.bold if bold else fmt.cell
+        for i, (value, column) in enumerate(zip(r.cells, table.columns, strict=True)):
+            if i < merged_cols and n in inside:
+                continue
+            if isinstance(value, Decimal):
+                if column.kind == "money":
+                    ws.write_number(row, i, float(rounded(value)), fmt.bold_money if bold else fmt.money)
+                else:
+                    ws.write_number(row, i, float(value), plain)
+            elif value != "":
+                _text(ws, row, i, value, plain, budget)  # never a formula or a link, whatever the text
+            else:
+                ws.write_blank(row, i, None, plain)
+        row += 1
+    for a, b in runs:
+        for i in range(merged_cols):
+            value, money = table.rows[a].cells[i], table.columns[i].kind == "money"
+            shown: str | float = value if isinstance(value, str) else float(rounded(value) if money else value)
+            _merge(ws, (first + a, i), (first + b, i), shown, fmt.merged_money if money else fmt.merged, budget)
+    return row
+
+
+def _set_width(ws: Worksheet, col: int, width: float) -> None:
+    """Store ``width`` as the file's column width, as before: XlsxWriter adds Excel's 5-pixel
+    cell padding (7 pixels a character) to what it is given, so hand it that much less."""
+    ws.set_column(col, col, width - 5 / 7)
+
+
+def _widths(ws: Worksheet, columns: list[Column]) -> None:
+    for i, column in enumerate(columns):
+        label = column.path[-1]
+        width = 14 if column.kind != "text" else (36 if "名称" in label or label in ("项目", "绩效目标") else 14)
+        _set_width(ws, i, width)
+
+
+def _print_setup(ws: Worksheet, width: int, header_rows: tuple[int, int]) -> None:
+    ws.set_paper(A4)
+    if width >= LANDSCAPE_FROM:
+        ws.set_landscape()
+    ws.fit_to_pages(1, 0)  # every column on the page; as many pages down as needed
+    ws.repeat_rows(*header_rows)
+    ws.center_horizontally()
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    ws.set_footer("&C第 &P 页，共 &N 页")
+
+
+def write_table(ws: Worksheet, fmt: _Formats, budget: Budget, table: Table, title: str, notes: list[str]) -> None:
+    width = len(table.columns)
+    if width > 1:
+        _merge(ws, (0, 0), (0, width - 1), title, fmt.title, budget)
+    else:
+        _text(ws, 0, 0, title, fmt.title, budget)
+    _text(ws, 1, 0, f"单位名称：{budget.department.name}", None, budget)
+    _text(ws, 1, width - 1 if width > 1 else 1, f"单位：{budget.display_unit}", None, budget)
+    header_end = _write_header(ws, fmt, table.columns, FIRST_HEADER_ROW - 1)
+    after = _write_rows(ws, fmt, table, header_end, budget)
+    for note in notes:
+        _text(ws, after, 0, note, None, budget)
+        after += 1
+    _widths(ws, table.columns)
+    ws.freeze_panes(header_end, 0)
+    _print_setup(ws, width, (FIRST_HEADER_ROW - 1, header_end - 1))
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # YAML's own line breaks; a lone CR would be escaped in a cell
+
+
+def canonical_lines(budget: Budget, source_text: str | None = None) -> list[str]:
+    text = source_text if source_text is not None else dumps_model(budget, header="")
+    lines = _LINE_BREAK.split(text)
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [CANONICAL_NOTE, *lines]
+
+
+def cell_pieces(line: str) -> list[str]:
+    """``line`` cut into pieces a cell can hold, never inside a surrogate pair; joined they give ``line``."""
+    pieces: list[str] = []
+    current: list[str] = []
+    size = 0
+    for ch in line:
+        units = 2 if ord(ch) > 0xFFFF else 1
+        if size + units > MAX_CELL_CHARS:
+            pieces.append("".join(current))
+            current, size = [], 0
+        current.append(ch)
+        size += units
+    pieces.append("".join(current))
+    return pieces
+
+
+def write_workbook(budget: Budget, wb: Workbook, source_text: str | None = None,
+                   built: dict[str, Table] | None = None) -> None:
+    profile = profiles.load(budget.profile)
+    if built is None:
+        built = tables.build(budget, registry.for_year(budget.year), [t.key for t in profile.tables])
+    fmt = _Formats.of(wb)
+    sheets = profile.sheet_names()  # a title as written may be too long or hold []:*?/\ for Excel
+    for i, spec in enumerate(profile.tables):
+        table = built[spec.key]
+        notes = [spec.empty_note] if table.empty else []
+        if i == 0 and profile.summary_note:
+            notes.append(profile.summary_note)
+        write_table(wb.add_worksheet(sheets[spec.key]), fmt, budget, table, spec.title, notes)
+    ws = wb.add_worksheet(CANONICAL_SHEET)
+    for row, line in enumerate(canonical_lines(budget, source_text)):
+        if line:  # a blank YAML line stays an empty row; a long one continues in the next cells
+            for col, piece in enumerate(cell_pieces(line)):
+                ws.write_string(row, col, piece)
+    _set_width(ws, 0, 120)
+    wb.set_properties({
+        "title": f"{budget.department.name}{budget.year}年部门预算",
+        "author": "budget-disclosure",  # XlsxWriter writes it as creator and lastModifiedBy
+        "created": fixed_time(budget.year),  # and as modified: no clock in docProps/core.xml
+    })
+
+
+def export_bytes(budget: Budget, source_text: str | None = None, built: dict[str, Table] | None = None) -> bytes:
+    """The workbook's bytes; the same budget (and source text) always gives the same bytes.
+
+    ``source_text`` is the budget file as the editor wrote it (comments included); when given it
+    fills the ``_canonical`` sheet instead of a re-serialisation of the model.
+    """
+    buffer = io.BytesIO()
+    # XlsxWriter dates every zip member 1980-01-01
+    wb = Workbook(buffer, {"in_memory": True, "default_format_properties": {"font_name": FONT}})
+    write_workbook(budget, wb, source_text, built)
+    wb.close()
+    return buffer.getvalue()
