@@ -42,7 +42,8 @@ def check_budget(doc: Document, budget: Budget, reason_threshold: Decimal | None
     return rules.run(ctx) + check_errata(doc, budget, profile, reg)
 
 
-SECTION_TEMPLATES = Path(str(resources.files("generator.publish") / "templates" / "sections"))
+# The section templates are read as data, not imported: an erratum must name a section the site can publish.
+SECTION_TEMPLATES = Path(str(resources.files("generator") / "publish" / "templates" / "sections"))
 
 
 def check_errata(doc: Document, budget: Budget, profile: Profile, reg: Registry) -> list[Problem]:
