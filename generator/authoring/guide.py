@@ -74,7 +74,6 @@ FILE_RULES: dict[str, tuple[str, str, str]] = {
 }
 
 
-
 def cross_file_rules() -> dict[str, tuple[str, str, str]]:
     """FILE_RULES plus the multi-year check, which documents itself in generator.check.continuity."""
     return {**FILE_RULES, continuity.SLUG: (Severity.ERROR.value, continuity.TITLE, continuity.EXPLANATION)}

@@ -19,7 +19,6 @@ from generator.core.vocabulary import FUNDS
 PERSONNEL_CLASSES = ("301", "303")  # 工资福利支出、对个人和家庭的补助 are 人员经费; the rest 公用经费
 
 
-
 def fund_block(line: FunctionLine, fund: str) -> FundSpending | None:
     block: FundSpending | None = getattr(line, fund)
     return block

@@ -22,7 +22,6 @@ _TRANS = str.maketrans({"（": "(", "）": ")", "“": '"', "”": '"', "：": "
 Grid = list[list[Any]]
 
 
-
 def norm(text: Any) -> str:
     """Header / title text without spaces, line breaks, numbering prefixes, full-width variants."""
     if text is None:

@@ -25,10 +25,10 @@ from generator.check.rules.catalogue import CATALOGUE, Context, Finding, Loc, Ru
 from generator.core.errors import Problem, Severity
 from generator.load.loader import Document
 
-# The rule modules register their rules when imported; the catalogue (and the guide) lists them module by module.
+# The rule modules register their rules when imported; the catalogue (and so the guide) lists them in this order.
 MODULES = (codes, reconcile, text, draft)
-_order = [m.__name__ for m in MODULES]
-for _rule in sorted(CATALOGUE.values(), key=lambda r: _order.index(r.check.__module__)):
+_RANK = {m.__name__: i for i, m in enumerate(MODULES)}
+for _rule in sorted(CATALOGUE.values(), key=lambda r: _RANK[r.check.__module__]):
     CATALOGUE[_rule.slug] = CATALOGUE.pop(_rule.slug)
 
 # Rules that the loader and the schema enforce before any rule above can run.
