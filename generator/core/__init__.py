@@ -1,0 +1,4 @@
+"""What every stage shares: money, problems, the model, the vocabulary, totals, the code registry and the profiles.
+
+Pure data, arithmetic and text escaping; nothing here imports another stage.
+"""

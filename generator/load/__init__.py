@@ -1,0 +1,1 @@
+"""Bytes → a loaded budget: YAML with line marks, read into the model; files of a git revision; YAML written back."""

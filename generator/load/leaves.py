@@ -7,7 +7,8 @@ identity, not their position: ``("expenditure", "2080101", "general_budget", "pe
 "工资支出", "indicators", "足额保障率", "weight")``. Items are named by ``code`` if they have
 one, else ``name``; text list items (duties, units) by their text; a repeated identity gets
 ``#2``, ``#3``. So a reformat or a reordered list changes no key. Each leaf also carries its
-label (for people) and the tables it appears in.
+label (for people) and the tables it appears in. :func:`compare_leaves` pairs two versions of a
+file leaf by leaf.
 """
 
 from __future__ import annotations
