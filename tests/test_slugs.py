@@ -21,7 +21,8 @@ import pytest
 from support import ROOT, SEED, SEED_REL, edit_line, line_of, run_cli
 
 from generator.check import rules
-from generator.core import slugs
+from generator.cli import COMMANDS
+from generator.core import profiles, slugs
 from generator.core.errors import InputError, Problem, Severity
 from generator.excel.sheets import Workbook
 
@@ -190,6 +191,18 @@ def test_every_entry_is_emitted_somewhere_or_reserved() -> None:
     assert dead == [], "remove the entry, or give it reserved='why it is kept'"
     reserved_but_used = [s for s, kind in slugs.CATALOGUE.items() if kind.reserved and s in emitted]
     assert reserved_but_used == []
+
+
+def test_every_slug_the_guide_names_is_declared() -> None:
+    # Hyphenated words in backticks are slugs unless they are a command, a profile or the pull-request comment's marker.
+    other = {c.NAME for c in COMMANDS} | set(profiles.available()) | {"budget-diff"}
+    named = set()
+    for page in sorted((ROOT / "docs").glob("*.md")):
+        text = page.read_text(encoding="utf-8")
+        words = re.findall(r"`([a-z][a-z0-9]*(?:-[a-z0-9]+)+)`", text) + re.findall(r"(?:error|warning) \[([a-z0-9-]+)\]", text)
+        named |= {(page.name, w) for w in words if w not in other}
+    assert len(named) > 50
+    assert sorted(f"docs/{name}: {w}" for name, w in named if w not in slugs.CATALOGUE) == []
 
 
 # ---------------------------------------------------------------- validate shows the 改法 to an editor
