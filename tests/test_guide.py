@@ -67,6 +67,21 @@ def test_check_reports_a_stale_file(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert guide.write_generated_docs(check=True) == ["docs/rules.md"]
 
 
+def test_check_reports_a_stale_excel_slug_table(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(guide, "ROOT", tmp_path)
+    monkeypatch.setattr(guide, "DOCS", tmp_path / "docs")
+    guide.write_generated_docs()
+    page = (ROOT / "docs" / "excel.md").read_text(encoding="utf-8")
+    row = next(line for line in page.splitlines() if line.startswith("| [`xlsx-hidden-sheet`]"))
+    (tmp_path / "docs" / "excel.md").write_text(page.replace(row + "\n", ""), encoding="utf-8")
+    assert guide.write_generated_docs(check=True) == ["docs/excel.md"]
+    guide.write_generated_docs()
+    assert (tmp_path / "docs" / "excel.md").read_text(encoding="utf-8") == page
+    (tmp_path / "docs" / "excel.md").write_text(page.replace(guide.EXCEL_TABLE_END, ""), encoding="utf-8")
+    with pytest.raises(ValueError, match="markers"):
+        guide.write_generated_docs(check=True)
+
+
 def test_generation_is_deterministic() -> None:
     assert guide.generated() == guide.generated()
 
