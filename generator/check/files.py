@@ -47,22 +47,27 @@ SECTION_TEMPLATES = Path(str(resources.files("generator") / "publish" / "templat
 
 
 def check_errata(doc: Document, budget: Budget, profile: Profile, reg: Registry) -> list[Problem]:
-    """What the 勘误 page needs: a section the profile publishes, and a code that section explains line by line."""
+    """What the 勘误 page needs: a place the profile publishes (a table, a section), and a code that section explains."""
     if not budget.errata:
         return []
     titles = {s.key: s.title for s in profile.sections}
+    table_titles = {s.key: s.title for s in profile.tables}
     problems: list[Problem] = []
     explained: dict[str, list[ExplainedLine]] | None = None
     for i, erratum in enumerate(budget.errata):
-        section, code = erratum.section, erratum.code
-        if section not in titles or not (SECTION_TEMPLATES / f"{section}.md.j2").is_file():
-            mark = doc.mark(("errata", i, "section"))
-            problems.append(Problem(
-                "errata-unknown-section", Severity.ERROR,
-                f"勘误的小节 {quoted(section)} 不是地区模板 {profile.key} 的情况说明小节（可用：{'、'.join(titles)}）",
-                doc.path, mark.line, mark.column))
+        part, section, code = erratum.part, erratum.section, erratum.code
+        refused = _errata_place(part, section, titles, table_titles, profile.key)
+        if refused:
+            mark = doc.mark(("errata", i, "section") if section is not None else ("errata", i))
+            problems.append(Problem("errata-unknown-section", Severity.ERROR, refused, doc.path, mark.line, mark.column))
             continue
-        if code is None:
+        if code is not None and (part != "sections" or section is None):
+            mark = doc.mark(("errata", i, "code"))
+            problems.append(Problem(
+                "errata-unknown-code", Severity.ERROR,
+                "只有情况说明中逐项说明的科目才能填 code（请删去 code）", doc.path, mark.line, mark.column))
+            continue
+        if code is None or section is None:
             continue
         mark = doc.mark(("errata", i, "code"))
         if section not in SECTION_LINES:
@@ -79,6 +84,21 @@ def check_errata(doc: Document, budget: Budget, profile: Profile, reg: Registry)
                 f"科目 {quoted(code)} 不在本文件“{titles[section]}”逐项说明的科目中（有：{'、'.join(codes) or '无'}）",
                 doc.path, mark.line, mark.column))
     return problems
+
+
+def _errata_place(part: str, section: str | None, sections: dict[str, str], tables: dict[str, str],
+                  profile: str) -> str:
+    """Why an erratum's place is refused ('' when the profile publishes it)."""
+    if part in ("overview", "glossary"):
+        return "" if section is None else f"部门概况、名词解释的勘误不填 section（实际填了 {quoted(section)}）"
+    if section is None:
+        return "公开报表、情况说明的勘误要填 section（报表或小节的 key）"
+    if part == "tables":
+        return "" if section in tables else (
+            f"勘误的报表 {quoted(section)} 不是地区模板 {profile} 的公开报表（可用：{'、'.join(tables)}）")
+    if section in sections and (SECTION_TEMPLATES / f"{section}.md.j2").is_file():
+        return ""
+    return f"勘误的小节 {quoted(section)} 不是地区模板 {profile} 的情况说明小节（可用：{'、'.join(sections)}）"
 
 
 # ---------------------------------------------------------------- finding and reading files

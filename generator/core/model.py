@@ -316,6 +316,8 @@ class Indicator(Strict):
     )
     unit: OptName = Field("", description="度量单位")
     weight: Money | None = Field(None, description="权重（%）")
+    weight_inferred: bool = Field(
+        False, description="权重为推算：公开表此格为空，按权重合计 100 推得（页面上标注“推算”）")
     direction: Literal["正向", "反向"] | None = Field(None, description="指标方向性")
     note: OptText = Field("", description="备注")
 
@@ -385,16 +387,28 @@ class PriorTotals(Strict):
     general_budget: Money | None = Field(None, description="上年一般公共预算拨款（公开文本所述）")
     gov_fund: Money | None = Field(None, description="上年政府性基金预算拨款（公开文本所述）")
     state_capital: Money | None = Field(None, description="上年国有资本经营预算拨款（公开文本所述）")
+    unlisted: Balances | None = Field(
+        None, description="已知的差额：上年有、但公开文本未按科目列出的上年数，按资金来源填写（如上年有、本年取消的科目）。"
+        "填写后，各科目上年数 + 此数必须正好等于上面的合计，否则为错误")
+
+
+ErratumCategory = Literal["arithmetic", "precision", "wording", "contradiction", "itemisation"]
 
 
 class Erratum(Strict):
-    """A sentence of the published document that the data contradicts (for the 勘误 page)."""
+    """A slip of the published document (for the 勘误 page): where it is, what it said, what is right, why."""
 
-    section: Annotated[str, Field(pattern=r"^[a-z0-9_]{1,64}$")] = Field(
-        description="情况说明的小节 key，如 general_budget_expenditure")
+    part: Literal["overview", "tables", "sections", "glossary"] = Field(
+        "sections", description="所在部分：overview 部门概况、tables 公开报表、sections 情况说明、glossary 名词解释")
+    section: Annotated[str, Field(pattern=r"^[a-z0-9_]{1,64}$")] | None = Field(
+        None, description="报表或情况说明小节的 key，如 general_budget_expenditure；部门概况、名词解释不填")
     code: Code | None = Field(None, description="该句对应的科目编码；整节总述句不填")
     published: Text = Field(description="公开文本原文")
-    note: OptText | None = Field(None, description="补充说明")
+    corrected: OptText | None = Field(
+        None, description="更正后的文字；不填则取本项目计算生成的句子（只适用于逐项说明的科目和整节总述句）")
+    category: ErratumCategory | None = Field(
+        None, description="类别：arithmetic 计算错误、precision 精度、wording 文字、contradiction 自相矛盾、itemisation 分项与预算不符")
+    note: OptText | None = Field(None, description="为什么是错的（算式或依据）")
 
 
 class Budget(Strict):
@@ -428,4 +442,4 @@ class Budget(Strict):
     department_performance: DepartmentPerformance | None = Field(None, description="部门整体支出绩效目标")
     explanations: Explanations = Field(default_factory=Explanations, description="说明中的原因文字")
     prior_totals: PriorTotals | None = Field(None, description="公开文本所述的上年合计（事实；比较句以此为准）")
-    errata: list[Erratum] = Field(default_factory=list, description="已公开文本中与数据矛盾的句子（生成勘误页）")
+    errata: list[Erratum] = Field(default_factory=list, description="已公开文本中的全部差错（生成勘误页）")

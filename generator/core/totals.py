@@ -14,7 +14,7 @@ from decimal import Decimal
 from generator.core.model import Budget, EconomicLine, FunctionLine, FundSpending
 from generator.core.money import ZERO, total
 from generator.core.registry import lineage
-from generator.core.vocabulary import FUNDS
+from generator.core.vocabulary import FISCAL_FUNDS, FUNDS
 
 PERSONNEL_CLASSES = ("301", "303")  # 工资福利支出、对个人和家庭的补助 are 人员经费; the rest 公用经费
 
@@ -160,3 +160,53 @@ PROJECT_FUND_FIELDS = (
 
 def project_total(project: object) -> Decimal:
     return total(getattr(project, f) for f in PROJECT_FUND_FIELDS)
+
+
+# The prior-year totals a document states (``prior_totals``), the funds each one covers, and its name in messages.
+STATED_PRIORS: dict[str, tuple[tuple[str, ...], str]] = {
+    "spending": (FUNDS, "上年支出合计"),
+    "fiscal": (FISCAL_FUNDS, "上年财政拨款支出合计"),
+    "general_budget": (("general_budget",), "上年一般公共预算支出"),
+    "gov_fund": (("gov_fund",), "上年政府性基金预算支出"),
+    "state_capital": (("state_capital",), "上年国有资本经营预算支出"),
+}
+
+
+@dataclass(frozen=True)
+class PriorGap:
+    """A stated prior-year total against the line priors of the funds it covers."""
+
+    key: str
+    label: str
+    stated: Decimal
+    listed: Decimal
+    unlisted: Decimal | None
+    """The part the editor recorded as not listed by line (``prior_totals.unlisted``); None if not recorded."""
+
+    @property
+    def gap(self) -> Decimal:
+        return self.stated - self.listed
+
+
+def prior_gaps(budget: Budget) -> list[PriorGap]:
+    """Every recorded ``prior_totals`` figure that a line view can be held to (not ``income``: no line priors)."""
+    pt = budget.prior_totals
+    if pt is None:
+        return []
+    out = []
+    for key, (funds, label) in STATED_PRIORS.items():
+        stated: Decimal | None = getattr(pt, key)
+        if stated is None:
+            continue
+        listed = total(p for x in budget.expenditure for f in funds
+                       if (block := fund_block(x, f)) is not None and (p := block.prior) is not None)
+        unlisted = None if pt.unlisted is None else total(getattr(pt.unlisted, f) for f in funds)
+        out.append(PriorGap(key, label, stated, listed, unlisted))
+    return out
+
+
+def stated_prior(budget: Budget, key: str, derived: Decimal | None) -> Decimal | None:
+    """The prior a headline sentence compares against: the total the document states, else the sum of line priors."""
+    pt = budget.prior_totals
+    stated: Decimal | None = getattr(pt, key) if pt is not None else None
+    return stated if stated is not None else derived

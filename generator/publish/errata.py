@@ -1,23 +1,31 @@
-"""The 勘误 page: each published sentence the data contradicts, next to the computed one.
+"""The 勘误 page: every slip of the published document, grouped by where it is, with the right text and why.
 
+Entries come from the budget's ``errata`` (the editor copies the published text and says what is right);
+sentences the project computes are shown as computed, so the page and the department page agree. The gaps
+between stated prior-year totals and the line priors (``prior_totals``) are added as notes, from the data.
 Every text from the budget or the profile goes through ``md_escape``: it is data, never markup.
 """
 
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 import jinja2
 
+from generator.core import totals
 from generator.core.explained import SECTION_LINES, ExplainedLine
 from generator.core.mdtext import md_escape, yaml_str
-from generator.core.model import Budget
+from generator.core.model import Budget, Erratum
+from generator.core.money import convert, fmt
 from generator.core.profiles import Profile
 from generator.core.registry import Registry
+from generator.core.vocabulary import ERRATUM_CATEGORIES, ERRATUM_PARTS
 from generator.derive.pagedata import page_context
+from generator.derive.tables import cn_index
 
 _ARITH = {
-    "income_expenditure_summary": lambda c: (c["t"].spending, c["t"].prior_spending),
+    "income_expenditure_summary": lambda c: (c["t"].spending, c["spending_prior"]),
     "fiscal_summary": lambda c: (c["fiscal_spending"], c["fiscal_prior"]),
     "operating_costs": lambda c: (c["b"].operating_costs.amount, c["b"].operating_costs.prior),
 }
@@ -38,9 +46,44 @@ def computed(env: jinja2.Environment, ctx: dict, section: str, code: str | None)
     return text, p.arithmetic(current, prior) if current is not None else ""
 
 
+def _prior_notes(b: Budget) -> list[str]:
+    """The stated prior-year totals that the line priors do not add up to: a note each, never a rewrite."""
+
+    def amt(v: Decimal) -> str:
+        return f"{fmt(convert(v, b.unit, b.display_unit))}{b.display_unit}"
+
+    same: dict[tuple[Decimal, Decimal], list[str]] = {}
+    for g in totals.prior_gaps(b):
+        if g.gap != 0:
+            same.setdefault((g.stated, g.listed), []).append(g.label)
+    out = []
+    for (stated, listed), labels in same.items():
+        gap = stated - listed
+        out.append(f"- 公开文本所述{'、'.join(labels)}{'均' if len(labels) > 1 else ''}为 {amt(stated)}；各科目上年数合计 {amt(listed)}："
+                   + (f"上年有 {amt(gap)} 未按科目列出。" if gap > 0 else f"各科目合计多出 {amt(-gap)}。"))
+    if out:
+        out.append("- 比较句按公开文本所述的上年合计计算，不按各科目上年数重算。")
+    return out
+
+
+def _place(e: Erratum, tables: dict[str, str], sections: dict[str, str]) -> tuple[int, int, str]:
+    """(part rank, rank within the part, heading) of an erratum's place in the document."""
+    parts = list(ERRATUM_PARTS)
+    if e.part == "sections" and e.section:
+        keys = list(sections)
+        rank = keys.index(e.section) if e.section in keys else len(keys)
+        return parts.index(e.part), rank, f"{cn_index(rank + 1)}、{sections.get(e.section, e.section)}"
+    if e.part == "tables" and e.section:
+        keys = list(tables)
+        rank = keys.index(e.section) if e.section in keys else len(keys)
+        return parts.index(e.part), rank, f"表{rank + 1} {tables.get(e.section, e.section)}"
+    return parts.index(e.part), 0, ""
+
+
 def errata_page(b: Budget, reg: Registry, profile: Profile, env: jinja2.Environment) -> str:
     ctx = page_context(b, reg, profile)
-    titles = {s.key: s.title for s in profile.sections}
+    sections = {s.key: s.title for s in profile.sections}
+    tables = {s.key: s.title for s in profile.tables}
     out = [
         "---",
         f"title: {yaml_str(f'勘误：{b.department.name}{b.year}年部门预算')}",
@@ -48,22 +91,34 @@ def errata_page(b: Budget, reg: Registry, profile: Profile, env: jinja2.Environm
         "",
         f"# 勘误：{md_escape(b.department.name)}{b.year}年部门预算",
         "",
-        "下列句子出自已公开的原文本，与同一文本中的报表数据相矛盾。“计算结果”由本项目从预算数据计算得出，"
-        "与[部门页面](index.md)一致。句子怎样计算见编辑指南中的[说明文字规则](../../guide/narrative-rules.md)。",
+        "下列是已公开文本中的差错，按所在部分排列：每条给出原文、更正后的文字和理由。"
+        "[部门页面](index.md)已按更正后的文字发布；“计算结果”由本项目从预算数据计算得出。"
+        "句子怎样计算见编辑指南中的[说明文字规则](../../guide/narrative-rules.md)。",
         "",
     ]
-    for i, e in enumerate(b.errata, 1):
-        text, arithmetic = computed(env, ctx, e.section, e.code)
-        out += [
-            f"## {i}. {md_escape(titles.get(e.section, e.section))}" + (f"：{md_escape(e.code)}" if e.code else ""),
-            "",
-            f"**原文**：{md_escape(e.published)}",
-            "",
-            f"**计算结果**：{text}",
-            "",
-        ]
-        if arithmetic:
-            out += [f"**算式**：{arithmetic}", ""]
+    notes = _prior_notes(b)
+    if notes:
+        out += ["## 上年合计", "", *notes, ""]
+    placed = sorted(enumerate(b.errata), key=lambda ie: (_place(ie[1], tables, sections)[:2], ie[0]))
+    part = heading = None
+    for n, (_, e) in enumerate(placed, 1):
+        where = _place(e, tables, sections)[2]
+        if e.part != part:
+            part, heading = e.part, None
+            out += [f"## {ERRATUM_PARTS[e.part]}", ""]
+        if where and where != heading:
+            heading = where
+            out += [f"### {md_escape(where)}", ""]
+        kind = ERRATUM_CATEGORIES[e.category] if e.category else ""
+        title = f"{md_escape(e.code)}（{kind}）" if e.code and kind else (md_escape(e.code) if e.code else kind or "差错")
+        out += [f"#### {n}. {title}", "", f"**原文**：{md_escape(e.published)}", ""]
+        if e.corrected:
+            out += [f"**更正**：{md_escape(e.corrected)}", ""]
+        elif e.part == "sections" and e.section:
+            text, arithmetic = computed(env, ctx, e.section, e.code)
+            out += [f"**计算结果**：{text}", ""]
+            if arithmetic:
+                out += [f"**算式**：{arithmetic}", ""]
         if e.note:
             out += [f"**说明**：{md_escape(e.note)}", ""]
     return "\n".join(out)
