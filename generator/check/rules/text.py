@@ -162,7 +162,7 @@ def itemised_figures(ctx: Context) -> Iterator[Finding]:
             continue
         budget = convert(totals.performance_budget(b, i), b.unit, b.display_unit)
         if total(figures) != budget:
-            shown = " + ".join(f"{f:f}" for f in figures)
+            shown = " + ".join(f"{f:f}{b.display_unit}" for f in figures)
             yield Finding(("performance_targets", i, "goal"),
                           f"“{target.name}”的绩效目标逐项写出 {shown} = {total(figures):f}{b.display_unit}，"
                           f"预算数却是 {fmt(budget)}{b.display_unit}", expected=str(budget), actual=str(total(figures)))
