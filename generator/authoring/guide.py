@@ -117,6 +117,8 @@ def type_words(tp: Any, meta: list[Any]) -> str:
         return f"列表（每项：{inner}）" + ("，至少一项" if any(isinstance(m, MinLen) for m in meta) else "")
     if _model(tp):
         return "映射，字段见下"
+    if tp is bool:
+        return "是否（`true` / `false`）"
     if tp is Decimal:
         if any(isinstance(m, dict) and "multipleOf" in m for m in meta):
             return "金额（≥0，最多两位小数）"

@@ -5,7 +5,7 @@ key order and anchors survive. For every published line:
 
 * ``prior`` = last year's amount of that line (function 项 per fund: personnel + public +
   project; economic 款: its amount or the sum of its items; each 三公 category; 机关运行经费);
-  staff ``prior`` = last year's ``current``;
+  staff ``prior`` = last year's ``current``; stated ``prior_totals`` = last year's totals (``unlisted`` 0);
 * this year's amounts are ``0`` with a ``# 待填写`` comment — a number, so the draft is a valid
   file that validates and previews, and a marker (:mod:`generator.check.rules.markers`) that is the
   contract with the validator: ``validate`` warns ``unfilled-draft`` while any marker is left
@@ -29,7 +29,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from generator.core import totals
 from generator.core.errors import GeneratorError, ValidationFailed
 from generator.core.model import Budget
-from generator.core.vocabulary import FUNDS, MARKER, THREE_PUBLIC
+from generator.core.vocabulary import FISCAL_FUNDS, FUNDS, MARKER, THREE_PUBLIC
 from generator.load.budget import parse_budget
 from generator.load.loader import load, read_text
 from generator.load.yaml_writer import yaml
@@ -117,6 +117,24 @@ def _amount_changes(data: Any, last: Budget) -> None:
         _set_prior(oc, last.operating_costs.amount)
 
 
+def _prior_totals(data: Any, last: Budget) -> None:
+    """Stated prior-year totals become last year's totals (the next document states them); nothing unlisted."""
+    pt = data.get("prior_totals")
+    if not isinstance(pt, CommentedMap):
+        return
+    t = totals.totals(last)
+    values = {"income": t.income_total, "spending": t.spending,
+              "fiscal": sum((t.by_fund[f] for f in FISCAL_FUNDS), Decimal(0)),
+              **{f: t.by_fund[f] for f in FISCAL_FUNDS}}
+    for key in list(pt):
+        if key in values:
+            pt[key] = values[key]
+    unlisted = pt.get("unlisted")
+    if isinstance(unlisted, CommentedMap):  # kept (with the comments attached to it): last year's lines are all listed
+        for key in list(unlisted):
+            unlisted[key] = 0
+
+
 def _zero_all(node: Any) -> None:
     """Every figure under ``node`` (procurement, assets, balances, projects) becomes 0 # 待填写."""
     if isinstance(node, CommentedSeq):
@@ -163,6 +181,7 @@ def scaffold_text(source: Path, year: int) -> str:
     _expenditure(data, last)
     _economic(data, last)
     _amount_changes(data, last)
+    _prior_totals(data, last)
     for key in ("carryover", "year_end_balance", "projects", "procurement", "assets"):
         if key in data:
             _zero_all(data[key])
