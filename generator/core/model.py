@@ -407,7 +407,8 @@ class Erratum(Strict):
     corrected: OptText | None = Field(
         None, description="更正后的文字；不填则取本项目计算生成的句子（只适用于逐项说明的科目和整节总述句）")
     category: ErratumCategory | None = Field(
-        None, description="类别：arithmetic 计算错误、precision 精度、wording 文字、contradiction 自相矛盾、itemisation 分项与预算不符")
+        None, description="类别：arithmetic 计算错误、precision 精度、wording 文字、contradiction 自相矛盾、"
+        "itemisation 分项与预算不符")
     note: OptText | None = Field(None, description="为什么是错的（算式或依据）")
 
 

@@ -47,11 +47,12 @@ class Phrases:
             return Markup("")
         ch = year_change(self._convert(current), self._convert(prior))
         d = f"{fmt(abs(ch.delta))}{self.unit}"
+        before = md_escape(prior_note.strip().rstrip("。")) if prior_note and prior_note.strip() else "上年未安排此项预算"
         text = {
             "up": f"比上年预算增加{d}，增长{ch.pct:f}%" if ch.pct is not None else "",
             "down": f"比上年预算减少{d}，下降{ch.pct:f}%" if ch.pct is not None else "",
             "gone": f"比上年预算减少{d}，下降100.00%",
-            "new": f"比上年预算增加{d}（{md_escape(prior_note.strip().rstrip('。')) if prior_note and prior_note.strip() else '上年未安排此项预算'}）",
+            "new": f"比上年预算增加{d}（{before}）",
             "same": "与上年预算持平",
             "none": "与上年预算持平",
         }[ch.direction]

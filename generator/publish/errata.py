@@ -59,7 +59,8 @@ def _prior_notes(b: Budget) -> list[str]:
     out = []
     for (stated, listed), labels in same.items():
         gap = stated - listed
-        out.append(f"- 公开文本所述{'、'.join(labels)}{'均' if len(labels) > 1 else ''}为 {amt(stated)}；各科目上年数合计 {amt(listed)}："
+        both = "均" if len(labels) > 1 else ""
+        out.append(f"- 公开文本所述{'、'.join(labels)}{both}为 {amt(stated)}；各科目上年数合计 {amt(listed)}："
                    + (f"上年有 {amt(gap)} 未按科目列出。" if gap > 0 else f"各科目合计多出 {amt(-gap)}。"))
     if out:
         out.append("- 比较句按公开文本所述的上年合计计算，不按各科目上年数重算。")
