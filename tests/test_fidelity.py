@@ -16,6 +16,7 @@ import yaml
 from support import FIXTURES, SEED, SEED_REL, line_of, run_cli
 
 from generator.check.validate import Report
+from generator.core import totals
 from generator.load.budget import Loaded, parse_budget
 from generator.load.loader import load
 from generator.publish import indexes
@@ -74,6 +75,9 @@ def test_stated_prior_totals_of_funds_keep_their_comparison(pages: dict[str, str
 
 
 def test_seed_records_the_known_gap_and_is_clean(validate_text: Callable[..., Report], seed_text: str) -> None:
+    gaps = {g.key: (g.stated, g.listed, g.unlisted) for g in totals.prior_gaps(_loaded().budget)}
+    assert gaps["spending"] == (Decimal("877.82"), Decimal("861.46"), Decimal("16.36")), gaps
+    assert gaps["gov_fund"] == gaps["state_capital"] == (0, 0, 0), gaps
     report = validate_text(seed_text)
     assert not report.errors, [p.message for p in report.errors]
     assert not _found(report, "prior-total-mismatch") and not _found(report, "prior-total-unlisted")
