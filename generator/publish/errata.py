@@ -67,6 +67,13 @@ def _prior_notes(b: Budget) -> list[str]:
     return out
 
 
+def _line_name(ctx: dict, section: str | None, code: str) -> str:  # type: ignore[type-arg]
+    """The name of the line an erratum's code points at (its last path element), or ''."""
+    lines: list[ExplainedLine] = ctx.get(SECTION_LINES.get(section or "", ""), [])
+    line = next((x for x in lines if x.code == code), None)
+    return line.path[-1][0] if line and line.path else ""
+
+
 def _place(e: Erratum, tables: dict[str, str], sections: dict[str, str]) -> tuple[int, int, str]:
     """(part rank, rank within the part, heading) of an erratum's place in the document."""
     parts = list(ERRATUM_PARTS)
@@ -111,7 +118,8 @@ def errata_page(b: Budget, reg: Registry, profile: Profile, env: jinja2.Environm
             heading = where
             out += [f"### {md_escape(where)}", ""]
         kind = ERRATUM_CATEGORIES[e.category] if e.category else ""
-        title = f"{md_escape(e.code)}（{kind}）" if e.code and kind else (md_escape(e.code) if e.code else kind or "差错")
+        what = f"{e.code} {_line_name(ctx, e.section, e.code)}".strip() if e.code else ""
+        title = md_escape(what) + (f"（{kind}）" if kind else "") if what else (kind or "差错")
         out += [f"#### {n}. {title}", "", f"**原文**：{md_escape(e.published)}", ""]
         if e.corrected:
             out += [f"**更正**：{md_escape(e.corrected)}", ""]
