@@ -92,6 +92,7 @@ def leaf_tables(key: Key) -> tuple[str, ...]:
         "errata",
         "overview",
         "explanations",
+        "prior_totals",  # the stated prior-year totals move the 情况说明 comparisons
         "operating_costs",
         "procurement",
         "assets",
