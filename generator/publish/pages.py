@@ -20,7 +20,8 @@ from generator.check.validate import validate_paths
 from generator.core import profiles, registry
 from generator.core.errors import Severity, ValidationFailed
 from generator.core.model import Budget
-from generator.derive.pagedata import page_context
+from generator.core.profiles import Profile
+from generator.derive.context import page_context
 from generator.load.budget import Loaded
 from generator.publish import downloads, indexes
 from generator.publish.environment import ENV
@@ -33,25 +34,28 @@ def dept_dir(b: Budget) -> str:
     return f"{b.year}/{b.department.code}"
 
 
-def render_department(item: Loaded, source_url: str | None = None, extra: dict[str, Any] | None = None) -> dict[str, bytes]:
-    """All files of one department-year, relative to the output root."""
+def render_department(item: Loaded, source_url: str | None = None, extra: dict[str, Any] | None = None,
+                      profile: Profile | None = None, workbook: bool = True) -> dict[str, bytes]:
+    """All files of one department-year, relative to the output root: derived once, then laid out.
+
+    ``profile`` defaults to the one the budget names; ``workbook`` False leaves out ``budget.xlsx``
+    (the slowest download: :class:`Renderer` builds it once per file content, see ``workbooks``).
+    """
     b = item.budget
-    reg = registry.for_year(b.year)
-    profile = profiles.load(b.profile)
+    ctx = page_context(b, registry.for_year(b.year), profile or profiles.load(b.profile))
     base = dept_dir(b)
-    ctx = page_context(b, reg, profile)
-    files = downloads.department_files(b, reg, profile, ctx["tables"], item.document.text)
-    ctx.update(
+    files = downloads.department_files(ctx, item.document.text, workbook)
+    page = ENV.get_template("department.md.j2").render(
+        **ctx.vars(),
         source_url=source_url,
         errata_link="errata.md" if b.errata else None,
-        downloads={k: Markup(v) for k, v in downloads.links(profile, ctx["tables"]).items()},
-        table_templates=set(ENV.list_templates()),
+        downloads={k: Markup(v) for k, v in downloads.links(ctx.profile, ctx.tables).items()},
         charts=(extra or {}).get("charts", ""),
     )
     out = {f"{base}/{name}": data for name, data in files.items()}
-    out[f"{base}/index.md"] = _tidy(ENV.get_template("department.md.j2").render(ctx)).encode()
+    out[f"{base}/index.md"] = _tidy(page).encode()
     if b.errata:
-        out[f"{base}/errata.md"] = errata_page(b, reg, profile, ENV).encode()
+        out[f"{base}/errata.md"] = errata_page(ctx, ENV).encode()
     return out
 
 
