@@ -26,12 +26,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from pydantic_core import PydanticCustomError
 
 from generator.core.errors import GeneratorError, InputError, Problem, Severity, printable
+from generator.core.slugs.reading import INVALID_PROFILE
 from generator.core.specs import SOURCE_MODELS, Note, SectionSpec, TableSpec, Title
 
 PROFILE_DIR = Path(str(resources.files("generator.core") / "profiles"))
 LIBRARY = PROFILE_DIR / "_tables.yaml"
 KEY_PATTERN = r"^[a-z0-9-]{1,64}$"
-SLUG = "invalid-profile"
 SOURCE_TAGS = {m.model_fields["rows"].annotation.__args__[0] for m in SOURCE_MODELS}  # type: ignore[union-attr]
 # What a profile may change on a table it takes from the library.
 REFERENCE_FIELDS = ("key", "title", "code", "empty_note")
@@ -66,7 +66,7 @@ class Profile(_Strict):
         for field, keys in (("tables", [t.key for t in self.tables]), ("sections", [s.key for s in self.sections])):
             for i, key in enumerate(keys):
                 if key in keys[:i]:
-                    raise PydanticCustomError("invalid-spec", "{message}", {
+                    raise PydanticCustomError(INVALID_PROFILE.slug, "{message}", {
                         "message": f"{field} 中的 key“{key}”重复", "at": (field, i, "key")})
         return self
 
@@ -218,8 +218,8 @@ def _read(text: str, shown: str) -> tuple[Any, yaml.Node | None]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
-        raise ProfileError([Problem(SLUG, Severity.ERROR, f"YAML 格式错误：{getattr(exc, 'problem', None) or exc}",
-                                    shown, line)]) from None
+        message = f"YAML 格式错误：{getattr(exc, 'problem', None) or exc}"
+        raise ProfileError([Problem(INVALID_PROFILE.slug, Severity.ERROR, message, shown, line)]) from None
 
 
 def _line(nodes: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
@@ -240,7 +240,7 @@ def _line(nodes: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
 
 
 def _problem(shown: str, nodes: yaml.Node | None, loc: tuple[Any, ...], message: str) -> Problem:
-    return Problem(SLUG, Severity.ERROR, f"地区模板有误：{message}", shown, _line(nodes, loc))
+    return Problem(INVALID_PROFILE.slug, Severity.ERROR, f"地区模板有误：{message}", shown, _line(nodes, loc))
 
 
 _WORDS = {"string_type": "文字", "int_type": "整数", "bool_type": "true 或 false", "list_type": "列表",
@@ -266,7 +266,7 @@ def _errors(exc: ValidationError) -> list[tuple[tuple[Any, ...], str]]:
         loc = _plain_loc(loc)
         name = printable(str(next((p for p in reversed(loc) if isinstance(p, str)), "")))
         given = printable(repr(err.get("input")))[:60]
-        if kind in ("invalid-spec", "unknown-fact", "unknown-lines"):
+        if kind == INVALID_PROFILE.slug:
             loc, message = loc + tuple(ctx.get("at", ())), err["msg"]
         elif kind == "extra_forbidden":
             message = f"未知字段“{name}”"

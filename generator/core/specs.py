@@ -24,6 +24,7 @@ from pydantic_core import PydanticCustomError
 from generator.core.facts import FACTS
 from generator.core.measures import KINDS, MEASURES, Kind
 from generator.core.money import DEFAULT_FORMAT, FORMAT_PATTERN
+from generator.core.slugs.reading import INVALID_PROFILE
 from generator.core.vocabulary import FUNDS
 
 MAX_HEADER_LEVELS = 4  # the Excel import looks for a header of one to four rows
@@ -39,7 +40,7 @@ assert set(FUNDS) == set(Fund.__args__)  # type: ignore[attr-defined]
 def _known_fact(name: str) -> str:
     if name not in FACTS:
         guess = difflib.get_close_matches(name, list(FACTS), n=1, cutoff=0.6)
-        raise PydanticCustomError("unknown-fact", "未知的数字“{name}”{hint}（可用的数字见 docs/profiles.md）",
+        raise PydanticCustomError(INVALID_PROFILE.slug, "未知的数字“{name}”{hint}（可用的数字见 docs/profiles.md）",
                                   {"name": name, "hint": f"，是不是“{guess[0]}”？" if guess else ""})
     return name
 
@@ -218,7 +219,7 @@ class TableSpec(_Spec):
     @model_validator(mode="after")
     def _columns_fit_source(self) -> TableSpec:
         for at, message in self.problems():
-            raise PydanticCustomError("invalid-spec", "{message}", {"message": message, "at": at})
+            raise PydanticCustomError(INVALID_PROFILE.slug, "{message}", {"message": message, "at": at})
         return self
 
     def problems(self) -> list[tuple[tuple[str | int, ...], str]]:
@@ -316,7 +317,7 @@ LINES = {**{f"function.{f}": f for f in FUNDS}, "economic.basic": "basic", "econ
 
 def _known_lines(name: str) -> str:
     if name not in LINES:
-        raise PydanticCustomError("unknown-lines", "未知的逐项说明“{name}”（可用：{known}）",
+        raise PydanticCustomError(INVALID_PROFILE.slug, "未知的逐项说明“{name}”（可用：{known}）",
                                   {"name": name, "known": "、".join(LINES)})
     return name
 

@@ -74,3 +74,9 @@ def cn_index(i: int) -> str:
         return "十" + CN_NUMERALS[i - 11]
     tens, ones = divmod(i, 10)
     return CN_NUMERALS[tens - 1] + "十" + (CN_NUMERALS[ones - 1] if ones else "")
+
+
+# The comment ``new`` writes after every figure still to be filled in; a line is unfilled until it is deleted
+# (generator.check.rules.markers reads it, the guide quotes it).
+TODO = "待填写"
+MARKER = f"# {TODO}"
