@@ -123,6 +123,6 @@ def merge_canonical(book: Workbook, s: dict[str, Any], canon: Budget) -> dict[st
     c["projects"] = projects
     for k in THREE_PUBLIC:
         c["three_public"][k]["amount"] = s["three_public"][k]["amount"]
-    if "procurement" in s:  # a profile that publishes 政府采购预算表
+    if "procurement" in s:  # a sheet of the workbook showed the procurement figures (its spec reads them)
         c["procurement"] = {**c["procurement"], **s["procurement"]}
     return c
