@@ -167,3 +167,21 @@ def test_a_bad_shipped_profile_fails_validate_with_exit_1_not_a_traceback(tmp_pa
     assert "[invalid-profile]" in result.output and "Traceback" not in result.output, result.explain()
     line = next(i for i, x in enumerate(library.read_text(encoding="utf-8").splitlines(), 1) if "left.lable" in x)
     assert f"_tables.yaml:{line}" in result.output, result.explain()
+
+
+def test_the_profiles_page_is_generated_from_the_spec_model() -> None:
+    from generator.authoring.profile_docs import profiles_page
+    from generator.core.facts import FACTS
+    from generator.core.measures import MEASURES
+    from generator.core.specs import ColumnSpec, SectionSpec, TableSpec, TotalRow
+
+    page = profiles_page()
+    assert page == (Path(profiles.__file__).resolve().parents[2] / "docs" / "profiles.md").read_text(encoding="utf-8")
+    for prefix, model in (("", TableSpec), ("columns[].", ColumnSpec), ("total.", TotalRow), ("", SectionSpec)):
+        for name, info in model.model_fields.items():
+            assert f"| `{prefix}{name}` |" in page and (info.description or "").replace("\n", " ") in page, name
+    for rows, measures in MEASURES.items():
+        assert f"### `{rows}`" in page
+        assert [m for m in measures if rows != "department" and f"| `{m}` |" not in page] == []
+    assert [f for f in FACTS if f"| `{f}` |" not in page] == []
+    assert [k for k in profiles.library() if f"| `{k}` |" not in page] == []

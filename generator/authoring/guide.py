@@ -1,7 +1,8 @@
 """The parts of the editors' guide (docs/) that are generated from code.
 
 ``docs/schema/budget.schema.json`` comes from :mod:`generator.authoring.schema`, ``docs/yaml-reference.md``
-from the pydantic model, ``docs/rules.md`` and the slug table of ``docs/excel.md`` from the slug catalogue
+from the pydantic model, ``docs/profiles.md`` from the table and section spec model
+(:mod:`generator.authoring.profile_docs`), ``docs/rules.md`` and the slug table of ``docs/excel.md`` from the slug catalogue
 (:mod:`generator.core.slugs`), so the guide cannot drift from what the tool actually accepts and reports.
 Output is deterministic (no timestamps).
 """
@@ -292,10 +293,13 @@ def excel_page(current: str) -> str:
 
 
 def generated() -> dict[Path, str]:
+    from generator.authoring.profile_docs import profiles_page  # it builds on the helpers above
+
     out = {
         DOCS / "schema" / "budget.schema.json": schema_json(),
         DOCS / "yaml-reference.md": yaml_reference(),
         DOCS / "rules.md": rules_page(),
+        DOCS / "profiles.md": profiles_page(),
     }
     excel = DOCS / "excel.md"
     if excel.is_file():  # written by hand around its generated table
