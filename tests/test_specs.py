@@ -18,7 +18,6 @@ from support import SEED, run_cli
 
 from generator.check.validate import validate_paths
 from generator.core import profiles, registry
-from generator.core.profiles import ProfileError
 from generator.derive.context import page_context
 from generator.load.budget import Loaded, parse_budget
 from generator.load.loader import load, parse
