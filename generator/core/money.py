@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Context, Decimal
+from functools import lru_cache
 from typing import Literal
 
 ZERO = Decimal(0)
@@ -23,6 +24,9 @@ def convert(value: Decimal, unit: str, display_unit: str) -> Decimal:
     return value * _PER_UNIT[unit] / _PER_UNIT[display_unit]
 
 
+_CONTEXT = Context(prec=28, rounding=ROUND_HALF_UP)
+
+
 def rounded(value: Decimal, places: int = 2) -> Decimal:
     """Round half up to cents (or to ``places`` decimals): the single rounding step before publication.
 
@@ -32,7 +36,8 @@ def rounded(value: Decimal, places: int = 2) -> Decimal:
     """
     digits = max(value.adjusted() + 1 + places, 0) if value.is_finite() else 0
     step = CENT if places == 2 else Decimal(1).scaleb(-places)
-    result = value.quantize(step, rounding=ROUND_HALF_UP, context=Context(prec=max(28, digits + 2)))
+    context = _CONTEXT if digits + 2 <= _CONTEXT.prec else Context(prec=digits + 2, rounding=ROUND_HALF_UP)
+    result = value.quantize(step, rounding=ROUND_HALF_UP, context=context)
     return abs(result) if result == 0 else result
 
 
@@ -55,6 +60,7 @@ def decimals(pattern: str) -> int:
     return len(pattern.partition(".")[2])
 
 
+@lru_cache(maxsize=1 << 16)  # every cell is written three times (page, CSV, JSON); equal values print alike
 def format_number(value: Decimal, pattern: str = DEFAULT_FORMAT) -> str:
     """``value`` rounded once (half up) and written in ``pattern`` (see :data:`FORMAT_PATTERN`)."""
     if pattern == DEFAULT_FORMAT:
