@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from pydantic_core import PydanticCustomError
 
 from generator.core.errors import GeneratorError, InputError, Problem, Severity, printable
-from generator.core.slugs.reading import INVALID_PROFILE
+from generator.core.slugs.internal import INVALID_PROFILE
 from generator.core.specs import SOURCE_MODELS, Note, SectionSpec, TableSpec, Title
 
 PROFILE_DIR = Path(str(resources.files("generator.core") / "profiles"))
@@ -168,7 +168,7 @@ def parse(text: str, shown: str = "<profile>", key: str = "") -> Profile:
     return build({**data, "key": key or data.get("key", "")}, shown, nodes)
 
 
-def build(data: dict[str, Any], shown: str = "<profile>", nodes: yaml.Node | None = None) -> Profile:
+def build(data: dict[str, Any], shown: str = "<profile>", nodes: Lines | None = None) -> Profile:
     """A profile from plain data (as parsed from YAML): the public way to make one in code."""
     problems: list[Problem] = []
     resolved = dict(data)
@@ -212,9 +212,26 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
-def _read(text: str, shown: str) -> tuple[Any, yaml.Node | None]:
+class Lines:
+    """The YAML text of a profile, composed into nodes (with their lines) only when a problem must be located."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._nodes: yaml.Node | None = None
+
+    @property
+    def nodes(self) -> yaml.Node | None:
+        if self._nodes is None:
+            self._nodes = yaml.compose(self.text, Loader=yaml.SafeLoader)
+        return self._nodes
+
+
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _read(text: str, shown: str) -> tuple[Any, Lines]:
     try:
-        return yaml.safe_load(text), yaml.compose(text, Loader=yaml.SafeLoader)
+        return yaml.load(text, Loader=_LOADER), Lines(text)  # a safe loader (libyaml when present)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -222,8 +239,9 @@ def _read(text: str, shown: str) -> tuple[Any, yaml.Node | None]:
         raise ProfileError([Problem(INVALID_PROFILE.slug, Severity.ERROR, message, shown, line)]) from None
 
 
-def _line(nodes: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
+def _line(lines: Lines | None, loc: tuple[Any, ...]) -> int | None:
     """Line of ``loc`` in the composed file, or of its nearest ancestor there."""
+    nodes = lines.nodes if lines is not None else None
     if nodes is None:
         return None
     node = nodes
@@ -239,7 +257,7 @@ def _line(nodes: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
     return int(node.start_mark.line) + 1
 
 
-def _problem(shown: str, nodes: yaml.Node | None, loc: tuple[Any, ...], message: str) -> Problem:
+def _problem(shown: str, nodes: Lines | None, loc: tuple[Any, ...], message: str) -> Problem:
     return Problem(INVALID_PROFILE.slug, Severity.ERROR, f"地区模板有误：{message}", shown, _line(nodes, loc))
 
 

@@ -24,7 +24,7 @@ from pydantic_core import PydanticCustomError
 from generator.core.facts import FACTS
 from generator.core.measures import KINDS, MEASURES, Kind
 from generator.core.money import DEFAULT_FORMAT, FORMAT_PATTERN
-from generator.core.slugs.reading import INVALID_PROFILE
+from generator.core.slugs.internal import INVALID_PROFILE
 from generator.core.vocabulary import FUNDS
 
 MAX_HEADER_LEVELS = 4  # the Excel import looks for a header of one to four rows

@@ -39,11 +39,6 @@ INVALID_VALUE = Slug(
 UNKNOWN_PROFILE = Slug(
     GROUP, "unknown-profile", E, "未知的地区模板", "profile 必须是 generator/core/profiles/ 下已有的模板名。",
     "把 profile 改为 generator/core/profiles/ 下已有模板的文件名（不含 .yaml），如 harbin-13。")
-INVALID_PROFILE = Slug(
-    GROUP, "invalid-profile", E, "地区模板有误",
-    "地区模板（generator/core/profiles/ 下的 YAML）或其表格库 _tables.yaml 不合规：未知字段、未知的行来源或度量、"
-    "表头层级不对、表格或小节的键重复等。这是维护者改模板时出的错，编辑预算文件的人不会遇到。",
-    "按提示的文件和行改正该模板：字段、行来源和度量的可用取值见 docs/profiles.md；改完运行 validate。")
 FILE_TOO_LARGE = Slug(
     GROUP, "file-too-large", E, "文件过大", "预算文件不能超过 5 MB（见“输入限制”）；错误指向超出限制的那一行。",
     "预算文件不应这么大：检查是否误把其他内容（如整份文档、表格导出）粘贴进了文件，删去后再运行 validate。")
