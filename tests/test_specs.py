@@ -169,7 +169,7 @@ def test_a_bad_shipped_profile_fails_validate_with_exit_1_not_a_traceback(tmp_pa
 
 
 def test_the_profiles_page_is_generated_from_the_spec_model() -> None:
-    from generator.authoring.profile_docs import profiles_page
+    from generator.authoring.guide import profiles_page
     from generator.core.facts import FACTS
     from generator.core.measures import MEASURES
     from generator.core.specs import ColumnSpec, SectionSpec, TableSpec, TotalRow
