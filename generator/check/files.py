@@ -21,7 +21,7 @@ import yaml
 from generator.check import rules
 from generator.core import profiles, registry
 from generator.core.errors import InputError, Problem, Severity, printable, quoted
-from generator.core.explained import SECTION_LINES, ExplainedLine, explained_lines
+from generator.core.explained import lines_for
 from generator.core.model import Budget
 from generator.core.profiles import Profile
 from generator.core.registry import Registry
@@ -32,6 +32,8 @@ from generator.load.loader import Document, decode, parse
 def check_budget(doc: Document, budget: Budget, reason_threshold: Decimal | None = None) -> list[Problem]:
     try:
         profile = profiles.load(budget.profile)
+    except profiles.ProfileError as exc:  # a shipped profile (or the table library) that does not validate
+        return exc.problems
     except (KeyError, ValueError, TypeError, OSError, yaml.YAMLError):  # no such profile, or a file that is not one
         mark = doc.mark(("profile",))
         return [Problem("unknown-profile", Severity.ERROR,
@@ -47,18 +49,17 @@ SECTION_TEMPLATES = Path(str(resources.files("generator") / "publish" / "templat
 
 
 def check_errata(doc: Document, budget: Budget, profile: Profile, reg: Registry) -> list[Problem]:
-    """What the 勘误 page needs: a place the profile publishes (a table, a section), and a code that section explains."""
+    """What the 勘误 page needs: a place the profile publishes (a table, a section), and a code among the
+    lines that section explains (the section spec's ``lines``)."""
     if not budget.errata:
         return []
-    titles = {s.key: s.title for s in profile.sections}
-    table_titles = {s.key: s.title for s in profile.tables}
     problems: list[Problem] = []
-    explained: dict[str, list[ExplainedLine]] | None = None
     for i, erratum in enumerate(budget.errata):
-        part, section, code = erratum.part, erratum.section, erratum.code
-        refused = _errata_place(part, section, titles, table_titles, profile.key)
+        part, code = erratum.part, erratum.code
+        section = profile.section(erratum.section) if part == "sections" and erratum.section else None
+        refused = _errata_place(part, erratum.section, profile)
         if refused:
-            mark = doc.mark(("errata", i, "section") if section is not None else ("errata", i))
+            mark = doc.mark(("errata", i, "section") if erratum.section is not None else ("errata", i))
             problems.append(Problem("errata-unknown-section", Severity.ERROR, refused, doc.path, mark.line, mark.column))
             continue
         if code is not None and (part != "sections" or section is None):
@@ -70,35 +71,35 @@ def check_errata(doc: Document, budget: Budget, profile: Profile, reg: Registry)
         if code is None or section is None:
             continue
         mark = doc.mark(("errata", i, "code"))
-        if section not in SECTION_LINES:
+        if section.lines is None:
             problems.append(Problem(
                 "errata-unknown-code", Severity.ERROR,
-                f"“{titles[section]}”不逐个科目说明，勘误不能填 code（请删去 code）", doc.path, mark.line, mark.column))
+                f"“{section.title}”不逐个科目说明，勘误不能填 code（请删去 code）", doc.path, mark.line, mark.column))
             continue
-        if explained is None:
-            explained = explained_lines(budget, reg)
-        codes = [line.code for line in explained[SECTION_LINES[section]]]
+        codes = [line.code for line in lines_for(section.lines, budget, reg)]
         if code not in codes:
             problems.append(Problem(
                 "errata-unknown-code", Severity.ERROR,
-                f"科目 {quoted(code)} 不在本文件“{titles[section]}”逐项说明的科目中（有：{'、'.join(codes) or '无'}）",
+                f"科目 {quoted(code)} 不在本文件“{section.title}”逐项说明的科目中（有：{'、'.join(codes) or '无'}）",
                 doc.path, mark.line, mark.column))
     return problems
 
 
-def _errata_place(part: str, section: str | None, sections: dict[str, str], tables: dict[str, str],
-                  profile: str) -> str:
-    """Why an erratum's place is refused ('' when the profile publishes it)."""
+def _errata_place(part: str, key: str | None, profile: Profile) -> str:
+    """Why an erratum's place is refused ('' when the profile publishes it): read from the table and section specs."""
     if part in ("overview", "glossary"):
-        return "" if section is None else f"部门概况、名词解释的勘误不填 section（实际填了 {quoted(section)}）"
-    if section is None:
+        return "" if key is None else f"部门概况、名词解释的勘误不填 section（实际填了 {quoted(key)}）"
+    if key is None:
         return "公开报表、情况说明的勘误要填 section（报表或小节的 key）"
     if part == "tables":
-        return "" if section in tables else (
-            f"勘误的报表 {quoted(section)} 不是地区模板 {profile} 的公开报表（可用：{'、'.join(tables)}）")
-    if section in sections and (SECTION_TEMPLATES / f"{section}.md.j2").is_file():
+        return "" if profile.table(key) is not None else (
+            f"勘误的报表 {quoted(key)} 不是地区模板 {profile.key} 的公开报表"
+            f"（可用：{'、'.join(t.key for t in profile.tables)}）")
+    section = profile.section(key)
+    if section is not None and (SECTION_TEMPLATES / f"{section.template_name}.md.j2").is_file():
         return ""
-    return f"勘误的小节 {quoted(section)} 不是地区模板 {profile} 的情况说明小节（可用：{'、'.join(sections)}）"
+    return (f"勘误的小节 {quoted(key)} 不是地区模板 {profile.key} 的情况说明小节"
+            f"（可用：{'、'.join(s.key for s in profile.sections)}）")
 
 
 # ---------------------------------------------------------------- finding and reading files

@@ -3,7 +3,10 @@
 Entries come from the budget's ``errata`` (the editor copies the published text and says what is right);
 sentences the project computes are shown as computed, so the page and the department page agree. The gaps
 between stated prior-year totals and the line priors (``prior_totals``) are added as notes, from the data.
-Every text from the budget or the profile goes through ``md_escape``: it is data, never markup.
+It reads the department's page context (the same object the page was rendered from) and the profile's
+table and section specs: an erratum with a ``code`` is one of the lines its section explains (``lines``);
+the arithmetic shown is the section's stated ``change``. Every text from the budget or the profile goes
+through ``md_escape``: it is data, never markup.
 """
 
 from __future__ import annotations
@@ -14,36 +17,32 @@ from decimal import Decimal
 import jinja2
 
 from generator.core import totals
-from generator.core.explained import SECTION_LINES, ExplainedLine
+from generator.core.explained import ExplainedLine
 from generator.core.mdtext import md_escape, yaml_str
 from generator.core.model import Budget, Erratum
 from generator.core.money import convert, fmt
 from generator.core.profiles import Profile
-from generator.core.registry import Registry
-from generator.core.vocabulary import ERRATUM_CATEGORIES, ERRATUM_PARTS
-from generator.derive.pagedata import page_context
-from generator.derive.tables import cn_index
-
-_ARITH = {
-    "income_expenditure_summary": lambda c: (c["t"].spending, c["spending_prior"]),
-    "fiscal_summary": lambda c: (c["fiscal_spending"], c["fiscal_prior"]),
-    "operating_costs": lambda c: (c["b"].operating_costs.amount, c["b"].operating_costs.prior),
-}
+from generator.core.specs import SectionSpec
+from generator.core.vocabulary import ERRATUM_CATEGORIES, ERRATUM_PARTS, cn_index
+from generator.derive.context import PageContext
 
 
-def computed(env: jinja2.Environment, ctx: dict, section: str, code: str | None) -> tuple[str, str]:  # type: ignore[type-arg]
+def computed(env: jinja2.Environment, ctx: PageContext, section: SectionSpec, code: str | None) -> tuple[str, str]:
     """(computed sentence as markdown, arithmetic) for one erratum."""
-    p = ctx["p"]
-    if code is not None and section in SECTION_LINES:
-        line: ExplainedLine | None = next((x for x in ctx[SECTION_LINES[section]] if x.code == code), None)
+    p = ctx.p
+    if code is not None and section.lines:
+        line: ExplainedLine | None = next((x for x in ctx.lines[section.key] if x.code == code), None)
         if line is None:
             return "（本项目数据中无此科目）", ""
         macro = env.get_template("_lines.md.j2").module.explained  # type: ignore[attr-defined]
         text = str(macro([line], p)).strip()
         return re.sub(r"^（一）", "", text), p.arithmetic(line.current, line.prior)
-    text = env.get_template(f"sections/{section}.md.j2").render(ctx).strip().split("\n\n")[-1]
-    current, prior = _ARITH[section](ctx) if section in _ARITH else (None, None)
-    return text, p.arithmetic(current, prior) if current is not None else ""
+    page = env.get_template(f"sections/{section.template_name}.md.j2").render(**ctx.vars(), section=section)
+    text = page.strip().split("\n\n")[-1]
+    if section.change is None:
+        return text, ""
+    current = ctx.facts[section.change.current]
+    return text, p.arithmetic(current, ctx.facts[section.change.prior]) if current is not None else ""
 
 
 def _prior_notes(b: Budget) -> list[str]:
@@ -67,16 +66,18 @@ def _prior_notes(b: Budget) -> list[str]:
     return out
 
 
-def _line_name(ctx: dict, section: str | None, code: str) -> str:  # type: ignore[type-arg]
+def _line_name(ctx: PageContext, section: str | None, code: str) -> str:
     """The name of the line an erratum's code points at (its last path element), or ''."""
-    lines: list[ExplainedLine] = ctx.get(SECTION_LINES.get(section or "", ""), [])
+    lines: list[ExplainedLine] = ctx.lines.get(section or "", [])
     line = next((x for x in lines if x.code == code), None)
     return line.path[-1][0] if line and line.path else ""
 
 
-def _place(e: Erratum, tables: dict[str, str], sections: dict[str, str]) -> tuple[int, int, str]:
-    """(part rank, rank within the part, heading) of an erratum's place in the document."""
+def _place(e: Erratum, profile: Profile) -> tuple[int, int, str]:
+    """(part rank, rank within the part, heading) of an erratum's place in the document (the profile's order)."""
     parts = list(ERRATUM_PARTS)
+    sections = {s.key: s.title for s in profile.sections}
+    tables = {s.key: s.title for s in profile.tables}
     if e.part == "sections" and e.section:
         keys = list(sections)
         rank = keys.index(e.section) if e.section in keys else len(keys)
@@ -88,10 +89,8 @@ def _place(e: Erratum, tables: dict[str, str], sections: dict[str, str]) -> tupl
     return parts.index(e.part), 0, ""
 
 
-def errata_page(b: Budget, reg: Registry, profile: Profile, env: jinja2.Environment) -> str:
-    ctx = page_context(b, reg, profile)
-    sections = {s.key: s.title for s in profile.sections}
-    tables = {s.key: s.title for s in profile.tables}
+def errata_page(ctx: PageContext, env: jinja2.Environment) -> str:
+    b = ctx.b
     out = [
         "---",
         f"title: {yaml_str(f'勘误：{b.department.name}{b.year}年部门预算')}",
@@ -107,10 +106,10 @@ def errata_page(b: Budget, reg: Registry, profile: Profile, env: jinja2.Environm
     notes = _prior_notes(b)
     if notes:
         out += ["## 上年合计", "", *notes, ""]
-    placed = sorted(enumerate(b.errata), key=lambda ie: (_place(ie[1], tables, sections)[:2], ie[0]))
+    placed = sorted(enumerate(b.errata), key=lambda ie: (_place(ie[1], ctx.profile)[:2], ie[0]))
     part = heading = None
     for n, (_, e) in enumerate(placed, 1):
-        where = _place(e, tables, sections)[2]
+        where = _place(e, ctx.profile)[2]
         if e.part != part:
             part, heading = e.part, None
             out += [f"## {ERRATUM_PARTS[e.part]}", ""]
@@ -124,7 +123,8 @@ def errata_page(b: Budget, reg: Registry, profile: Profile, env: jinja2.Environm
         if e.corrected:
             out += [f"**更正**：{md_escape(e.corrected)}", ""]
         elif e.part == "sections" and e.section:
-            text, arithmetic = computed(env, ctx, e.section, e.code)
+            section = ctx.profile.section(e.section)
+            text, arithmetic = computed(env, ctx, section, e.code) if section else ("（地区模板中没有这一小节）", "")
             out += [f"**计算结果**：{text}", ""]
             if arithmetic:
                 out += [f"**算式**：{arithmetic}", ""]
