@@ -7,19 +7,21 @@ from what the validator actually accepts. Output is deterministic (no timestamps
 
 from __future__ import annotations
 
+import datetime
 import types
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
-from annotated_types import Ge, Le, MinLen
+from annotated_types import Ge, Le, MaxLen, MinLen
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from generator.authoring.schema import schema_json
 from generator.check import continuity, rules
 from generator.core.errors import Severity
+from generator.core.facts import FACTS
 from generator.core.model import Budget
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -106,8 +108,10 @@ IDENTITIES: tuple[tuple[str, str], ...] = (
 
 MODULE_TITLES = {
     rules.codes.__name__: "分类编码",
+    rules.facts.__name__: "数据的完整与一致",
     rules.reconcile.__name__: "勾稽关系与绩效",
     rules.text.__name__: "文字与说明",
+    rules.errata.__name__: "勘误",
     rules.draft.__name__: "草稿与发布",
 }
 
@@ -129,7 +133,8 @@ PATTERNS = {
     r"^[0-9]{3}([0-9]{2}){0,2}$": "科目编码（3、5 或 7 位半角数字，加引号）",
     r"^[0-9]{2,12}$": "代码（2–12 位半角数字，加引号）",
     r"^[a-z0-9-]{1,64}$": "模板名（generator/core/profiles/ 下已有的文件名，如 harbin-13）",
-    r"^[a-z0-9_]{1,64}$": "小节 key（小写字母、数字、下划线）",
+    r"^[a-z0-9_]{1,64}$": "表格或小节的 key（小写字母、数字、下划线）",
+    r"^([0-9]{2,12}|[a-z][a-z0-9-]{0,62}[a-z0-9])$": "代码（2–12 位半角数字）或小写拼音标识（如 putuo-wanli），加引号",
 }
 
 
@@ -170,9 +175,15 @@ def type_words(tp: Any, meta: list[Any]) -> str:
     if origin is list:
         (item,) = get_args(tp)
         inner = "映射，字段见下" if _model(item) else type_words(item, [])
-        return f"列表（每项：{inner}）" + ("，至少一项" if any(isinstance(m, MinLen) for m in meta) else "")
+        least = next((m.min_length for m in meta if isinstance(m, MinLen)), 0)
+        most = next((m.max_length for m in meta if isinstance(m, MaxLen)), None)
+        count = f"，共 {least} 项" if least and least == most else ("，至少一项" if least == 1 else
+                                                                    f"，至少 {least} 项" if least else "")
+        return f"列表（每项：{inner}）" + count
     if _model(tp):
         return "映射，字段见下"
+    if tp is datetime.date:
+        return "日期（年-月-日，如 2024-08-31）"
     if tp is Decimal:
         if any(isinstance(m, dict) and "multipleOf" in m for m in meta):
             return "金额（≥0，最多两位小数）"
@@ -292,12 +303,15 @@ def yaml_reference() -> str:
 # ---------------------------------------------------------------- rules.md
 
 
-def _rule_block(slug: str, severity: str, title: str, explanation: str, blocks_publishing: bool = False) -> str:
+def _rule_block(slug: str, severity: str, title: str, explanation: str, blocks_publishing: bool = False,
+                needs: tuple[str, ...] = ()) -> str:
     level = SEVERITY[severity] + ("（发布时为错误）" if blocks_publishing and severity == "warning" else "")
     fix = rules.fix_for(slug)
     if not fix:
         raise ValueError(f"rule {slug} has no how-to-fix line (改法)")
-    return f"\n### {slug}\n\n**{level}** · {title}\n\n{explanation}\n\n改法：{fix}\n"
+    needed = ("\n\n需要的数据：" + "、".join(f"{FACTS[k].label}（`{k}`）" for k in needs)
+              + "；文件中没有（本地区不公开）时不做这项检查。") if needs else ""
+    return f"\n### {slug}\n\n**{level}** · {title}\n\n{explanation}{needed}\n\n改法：{fix}\n"
 
 
 def rules_page() -> str:
@@ -323,7 +337,7 @@ def rules_page() -> str:
     for module, members in groups.items():
         out.append(f"\n## {MODULE_TITLES.get(module, '其他规则')}\n")
         for r in members:
-            out.append(_rule_block(r.slug, r.severity.value, r.title, r.explanation, r.blocks_publishing))
+            out.append(_rule_block(r.slug, r.severity.value, r.title, r.explanation, r.blocks_publishing, r.needs))
     out.append("\n## 文件与跨文件检查\n\n还检查文件本身（名称、位置、能否读取）、勘误条目与地区模板，"
                "以及一次校验多个文件时文件之间的关系（包括同一部门相邻两年的文件）。\n")
     for slug, (severity, title, explanation) in cross_file_rules().items():

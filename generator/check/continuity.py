@@ -13,20 +13,22 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
-from generator.core import totals
+from generator.core import facts, totals
 from generator.core.errors import Problem, Severity
 from generator.core.model import Budget
-from generator.core.money import ZERO, convert
-from generator.core.vocabulary import FUNDS, THREE_PUBLIC
+from generator.core.money import ZERO, convert, rounded
+from generator.core.vocabulary import FISCAL_FUNDS, FUNDS, THREE_PUBLIC
 from generator.load.budget import Loaded
 from generator.load.loader import Document
 
 SLUG = "prior-year-mismatch"
 TITLE = "上年数与上年预算文件不一致"
 EXPLANATION = ("同一部门相邻两年都有预算文件时，本年文件中各行的上年数（prior）必须等于上年文件中同一行的本年数"
-               "（功能分类按资金来源、经济分类款、“三公”经费各项、机关运行经费、人员数）；"
+               "（功能分类按资金来源、经济分类款、“三公”经费各项、机关运行经费、人员数），公开文本所述的上年合计"
+               "（prior_totals）也必须等于上年文件的合计；"
                "确因科目调整等原因不同时，在该行填写 prior_adjustment 说明原因。上年有金额的功能分类（项）"
-               "在本年文件中整行消失也报错：本年取消的科目要保留该行、本年数为 0、只填上年数。")
+               "在本年文件中整行消失也报错：本年取消的科目要保留该行、本年数为 0、只填上年数"
+               "（文件不记各行上年数的地区不查这一条）。")
 
 Loc = tuple[str | int, ...]
 # (loc of the line in year Y, label, prior recorded in Y, loc in Y−1, amount in Y−1, prior_adjustment)
@@ -73,6 +75,8 @@ def _pairs(cur: Budget, last: Budget) -> Iterator[Pair]:
 
 
 def _staff(cur: Loaded, last: Loaded) -> Iterator[Problem]:
+    if cur.budget.overview.staff is None or last.budget.overview.staff is None:
+        return  # a locality that does not publish staff counts
     for group, label in (("in_service", "在职人员"), ("retired", "离退休人员")):
         now = getattr(cur.budget.overview.staff, group)
         before = getattr(last.budget.overview.staff, group)
@@ -102,9 +106,40 @@ def compare_years(cur: Loaded, last: Loaded) -> list[Problem]:
             SLUG, Severity.ERROR,
             f"{label} 的上年数 {prior}{b.unit}，{then}；如因科目调整等原因确实不同，请填写 prior_adjustment",
             doc.path, mark.line, mark.column, str(expected), str(prior)))
-    problems += _dropped(cur, last)
+    if facts.present(b, ("line_priors",)):  # without line priors no prior-year total is summed from the lines
+        problems += _dropped(cur, last)
     problems += _staff(cur, last)
+    problems += _prior_totals(cur, last)
     return problems
+
+
+def _last_totals(b: Budget) -> dict[str, Decimal]:
+    """The totals a later year's document compares with (its ``prior_totals`` keys), in ``b``'s unit."""
+    t = totals.totals(b)
+    return {"income": t.income_total, "spending": t.spending,
+            "fiscal": sum((t.by_fund[f] for f in FISCAL_FUNDS), ZERO),
+            **{f: t.by_fund[f] for f in FISCAL_FUNDS}}
+
+
+def _prior_totals(cur: Loaded, last: Loaded) -> Iterator[Problem]:
+    """The prior-year totals the document states (``prior_totals``) against the totals of last year's file."""
+    stated = cur.budget.prior_totals
+    if stated is None:
+        return
+    unit = stated.unit or cur.budget.unit
+    before = _last_totals(last.budget)
+    for key, amount in before.items():
+        value = getattr(stated, key)
+        if value is None:
+            continue
+        expected = convert(amount, last.budget.unit, unit)
+        if value != expected:
+            if unit != last.budget.unit and rounded(expected) == value:
+                continue  # stated in 万元 to the cent: equal after rounding is equal
+            mark = cur.document.mark(("prior_totals", key))
+            yield Problem(SLUG, Severity.ERROR,
+                          f"prior_totals.{key} 为 {value}{unit}，与 {last.document.path} 的 {last.budget.year} 年合计 "
+                          f"{expected}{unit} 不一致", cur.document.path, mark.line, mark.column, str(expected), str(value))
 
 
 def _dropped(cur: Loaded, last: Loaded) -> Iterator[Problem]:

@@ -54,7 +54,14 @@ def check_errata(doc: Document, budget: Budget, profile: Profile, reg: Registry)
     problems: list[Problem] = []
     explained: dict[str, list[ExplainedLine]] | None = None
     for i, erratum in enumerate(budget.errata):
+        if erratum.kind != "sentence":
+            continue  # the other kinds are recomputed by the rules in check.rules.errata
         section, code = erratum.section, erratum.code
+        if section is None or erratum.published is None:
+            mark = doc.mark(("errata", i))
+            problems.append(Problem("erratum-unresolved", Severity.ERROR,
+                                    "勘误无法核对：sentence 类勘误须填写 section 和 published", doc.path, mark.line, mark.column))
+            continue
         if section not in titles or not (SECTION_TEMPLATES / f"{section}.md.j2").is_file():
             mark = doc.mark(("errata", i, "section"))
             problems.append(Problem(

@@ -146,6 +146,10 @@ Money = Annotated[
 # ASCII digits only: pydantic's regex engine reads \d as any Unicode digit (６３００２, ٦٣٠٠٢, 𝟔𝟑𝟎𝟎𝟐).
 Code = Annotated[str, BeforeValidator(_to_code), Field(pattern=r"^[0-9]{3}([0-9]{2}){0,2}$")]
 DeptCode = Annotated[str, BeforeValidator(_to_code), Field(pattern=r"^[0-9]{2,12}$")]
+# A department's identity: its published code, or (where none is published) a lowercase pinyin slug.
+DeptId = Annotated[str, BeforeValidator(_to_code), Field(pattern=r"^([0-9]{2,12}|[a-z][a-z0-9-]{0,62}[a-z0-9])$")]
+# A key of a table or section in the profile (tables/<key>.md.j2, sections/<key>.md.j2).
+Key = Annotated[str, Field(pattern=r"^[a-z0-9_]{1,64}$")]
 # A name: one line, at most MAX_NAME characters, something visible.
 Name = Annotated[str, Field(min_length=1, json_schema_extra={"maxLength": MAX_NAME}), AfterValidator(_name)]
 OptName = Annotated[str, Field(json_schema_extra={"maxLength": MAX_NAME}), AfterValidator(_optional_name)]

@@ -12,12 +12,15 @@ from decimal import Decimal
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from generator.core.errors import GeneratorError
+from generator.core.facts import FACTS
+
+FACT_KEYS = tuple(FACTS)
 
 PROFILE_DIR = Path(str(resources.files("generator.core") / "profiles"))
 KEY_PATTERN = r"^[a-z0-9-]{1,64}$"
@@ -50,13 +53,21 @@ class GlossaryEntry(_Strict):
 
 
 class ProfileRules(_Strict):
-    operating_costs_basis: str | None = "basic_public"
+    operating_costs_basis: Literal["basic_public"] | None = "basic_public"
+    """机关运行经费的口径：basic_public 为一般公共预算基本支出中的公用经费（可核对）；不填（null）为公开文本所列的数，不核对。"""
     reason_threshold_pct: Decimal = Decimal(5)
+    """增减幅度超过此百分比而未填原因时给出警告。"""
+    code_descriptions: bool = True
+    """名词解释是否逐条附上本部门所用功能分类（项）的科目说明（为 true 时，编码表缺科目说明给出警告）。"""
+    requires: list[Literal[FACT_KEYS]] = []  # type: ignore[valid-type]
+    """本地区表格和说明要印出的数据（core.facts 中的名称，如 staff、supervisor）；文件缺少时报错 missing-fact。"""
 
 
 class Profile(_Strict):
     key: str = ""
     name: Title
+    publish: bool = True
+    """false：本地区的版式（表格规格、说明模板）尚未配置：文件照常校验，render/site 不生成其页面。"""
     rules: ProfileRules = ProfileRules()
     tables: list[TableSpec]
     sections: list[SectionSpec]

@@ -52,7 +52,7 @@ def page_context(b: Budget, reg: Registry, profile: Profile) -> dict[str, Any]:
     t = totals.totals(b)
     built = tables.build(b, reg, [s.key for s in profile.tables])
     s = b.overview.staff
-    staff = {
+    staff = None if s is None else {  # None: the locality does not publish staff counts
         "establishment": s.establishment.administrative + s.establishment.institutional + s.establishment.worker,
         "actual": s.in_service.current + s.retired.current,
         "actual_change": staff_change(

@@ -161,7 +161,7 @@ def income_summary(c: _Ctx) -> Table:
     sup = b.department.supervisor
     rows = [
         Row(["", "合计", *values], "total"),
-        Row([sup.code, sup.name, *values], "group"),
+        Row([sup.code if sup else "", sup.name if sup else "", *values], "group"),
         Row([b.department.code, b.department.name, *values], "leaf", 1),
     ]
     return Table("income_summary", columns, rows)
@@ -241,7 +241,8 @@ def three_public(c: _Ctx) -> Table:
     empty = not any(values)
     if not empty:
         d = c.budget.department
-        rows += [Row([d.supervisor.code, d.supervisor.name, *values], "group"),
+        rows += [Row([d.supervisor.code if d.supervisor else "", d.supervisor.name if d.supervisor else "", *values],
+                     "group"),
                  Row([d.code, d.name, *values], "leaf", 1)]
     return Table("three_public", columns, rows, empty=empty)
 

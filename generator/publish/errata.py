@@ -9,6 +9,8 @@ import re
 
 import jinja2
 
+from generator.check import slips
+from generator.core.erratum import Erratum
 from generator.core.explained import SECTION_LINES, ExplainedLine
 from generator.core.mdtext import md_escape, yaml_str
 from generator.core.model import Budget
@@ -53,6 +55,10 @@ def errata_page(b: Budget, reg: Registry, profile: Profile, env: jinja2.Environm
         "",
     ]
     for i, e in enumerate(b.errata, 1):
+        if e.kind in slips.CHECKED:
+            out += _checked(i, e, b, reg, profile)
+            continue
+        assert e.section is not None and e.published is not None  # validation refuses a sentence erratum without them
         text, arithmetic = computed(env, ctx, e.section, e.code)
         out += [
             f"## {i}. {md_escape(titles.get(e.section, e.section))}" + (f"：{md_escape(e.code)}" if e.code else ""),
@@ -67,3 +73,20 @@ def errata_page(b: Budget, reg: Registry, profile: Profile, env: jinja2.Environm
         if e.note:
             out += [f"**说明**：{md_escape(e.note)}", ""]
     return "\n".join(out)
+
+
+def _checked(i: int, e: Erratum, b: Budget, reg: Registry, profile: Profile) -> list[str]:
+    """A slip the validator recomputed (check.slips): where, the published text, the correct one, the arithmetic."""
+    verdict = slips.evaluate(e, b, reg, profile)
+    titles = {**{s.key: s.title for s in profile.sections}, **{t.key: t.title for t in profile.tables}}
+    where = titles.get(e.table or e.section or "", e.table or e.section or "")
+    detail = " ".join(x for x in (e.code, e.row, e.column) if x)
+    out = [f"## {i}. {md_escape(where)}" + (f"：{md_escape(detail)}" if detail else ""), ""]
+    if e.published:
+        out += [f"**原文**：{md_escape(e.published)}", ""]
+    out += [f"**原文所印**：{md_escape(verdict.published)}", "", f"**应为**：{md_escape(verdict.correct)}", ""]
+    if verdict.arithmetic:
+        out += [f"**算式**：{md_escape(verdict.arithmetic)}", ""]
+    if e.note:
+        out += [f"**说明**：{md_escape(e.note)}", ""]
+    return out

@@ -20,13 +20,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from decimal import Decimal
 
-from generator.check.rules import codes, draft, reconcile, text
+from generator.check.rules import codes, draft, errata, facts, reconcile, text
 from generator.check.rules.catalogue import CATALOGUE, Context, Finding, Loc, Rule, related_note, rule
+from generator.core import facts as fact_catalogue
 from generator.core.errors import Problem, Severity
 from generator.load.loader import Document
 
 # The rule modules register their rules when imported; the catalogue (and so the guide) lists them in this order.
-MODULES = (codes, reconcile, text, draft)
+MODULES = (codes, facts, reconcile, text, errata, draft)
 _RANK = {m.__name__: i for i, m in enumerate(MODULES)}
 for _rule in sorted(CATALOGUE.values(), key=lambda r: _RANK[r.check.__module__]):
     CATALOGUE[_rule.slug] = CATALOGUE.pop(_rule.slug)
@@ -108,7 +109,8 @@ def for_publishing(problems: Iterable[Problem]) -> list[Problem]:
 def run(ctx: Context) -> list[Problem]:
     found: list[tuple[Rule, Finding]] = []
     for r in CATALOGUE.values():
-        found += [(r, finding) for finding in r.check(ctx)]
+        if fact_catalogue.present(ctx.budget, r.needs):  # a rule that needs a fact the file leaves out does not run
+            found += [(r, finding) for finding in r.check(ctx)]
     return sort_problems(to_problem(r.slug, r.severity, f, ctx.document, r.fix or None) for r, f in fold(found))
 
 
@@ -170,6 +172,7 @@ def findings(ctx: Context, slug: str) -> Iterator[Finding]:
 
 __all__ = [
     "CATALOGUE", "FIXES", "FOLD_ORDER", "MODULES", "SCHEMA_RULES", "Context", "Finding", "Loc", "Rule", "codes", "draft",
+    "errata", "facts",
     "findings", "fix_for", "fold", "for_publishing", "publish_blocking", "reconcile", "related_note", "rule", "run",
     "sort_problems", "text", "to_problem", "with_fixes",
 ]

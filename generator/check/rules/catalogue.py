@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from generator.core.errors import Severity
+from generator.core.facts import FACTS
 from generator.core.model import Budget
 from generator.core.profiles import Profile
 from generator.core.registry import Registry
@@ -71,19 +72,24 @@ class Rule:
     check: Callable[[Context], Iterable[Finding]] = field(repr=False)
     fix: str = ""
     blocks_publishing: bool = False  # a warning in validate, an error for site/render
+    needs: tuple[str, ...] = ()  # facts (core.facts.FACTS) the rule needs; it does not run when one is absent
 
 
 CATALOGUE: dict[str, Rule] = {}
 
 
 def rule(slug: str, severity: Severity, title: str, explanation: str, fix: str = "",
-         blocks_publishing: bool = False) -> Callable[
+         blocks_publishing: bool = False, needs: tuple[str, ...] = ()) -> Callable[
     [Callable[[Context], Iterable[Finding]]], Callable[[Context], Iterable[Finding]]
 ]:
+    unknown = [key for key in needs if key not in FACTS]
+    if unknown:
+        raise ValueError(f"rule {slug} needs unknown facts {unknown}")
+
     def register(fn: Callable[[Context], Iterable[Finding]]) -> Callable[[Context], Iterable[Finding]]:
         if slug in CATALOGUE:
             raise ValueError(f"duplicate rule slug {slug}")
-        CATALOGUE[slug] = Rule(slug, severity, title, explanation, fn, fix, blocks_publishing)
+        CATALOGUE[slug] = Rule(slug, severity, title, explanation, fn, fix, blocks_publishing, needs)
         return fn
 
     return register

@@ -37,7 +37,7 @@ def unfilled_draft(ctx: Context) -> Iterator[Finding]:
       "草稿（还有“# 待填写”标记的文件）中，上年有金额而本年数仍为 0 的行：多半是还没有填，而不是要说明减少的原因。",
       fix="填上本年数；本年确实取消的，删去该行的“# 待填写”并在 reason 中说明原因。")
 def unfilled_amount(ctx: Context) -> Iterator[Finding]:
-    for loc, label, current, prior, _reason in changed_lines(ctx):
+    for loc, label, current, prior, _reason, _basis in changed_lines(ctx):
         if prior is not None and unfilled(ctx, current, prior):
             yield Finding(loc, f"{label} 本年数未填写（现为 0，上年 {ctx.amt(prior)}）")
 

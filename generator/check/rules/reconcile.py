@@ -7,17 +7,27 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from generator.check.rules.catalogue import Context, Finding, Loc, rule
-from generator.core import totals
+from generator.core import facts, totals
 from generator.core.errors import Severity
 from generator.core.model import EconomicLine
 from generator.core.money import ZERO, total
 from generator.core.totals import fund_amount
-from generator.core.vocabulary import FUND_NAMES, FUNDS, THREE_PUBLIC, THREE_PUBLIC_ECONOMIC
+from generator.core.vocabulary import (
+    FUND_NAMES,
+    FUNDS,
+    INCOME_FUND_NAMES,
+    INCOME_FUND_SOURCE,
+    INCOME_FUNDS,
+    SPENDING_SOURCES,
+    THREE_PUBLIC,
+    THREE_PUBLIC_ECONOMIC,
+)
 
 E = Severity.ERROR
 W = Severity.WARNING
 
 UNIT_FUND_INCOME = ("business", "operating", "superior_grant", "subsidiary", "other")
+KINDS = ("personnel", "public", "basic", "project")  # the amounts of a fund block
 
 
 def _amt(ctx: Context, value: Decimal) -> str:
@@ -94,7 +104,7 @@ def income_expenditure(ctx: Context) -> Iterator[Finding]:
     spending = t.spending + t.year_end_total
     if income != spending:
         locs: list[Loc] = [("income", k, "amount") for k, v in t.income.items() if v]
-        locs += _function_locs(ctx, FUNDS, ("personnel", "public", "project")) + _extra_locs(ctx)
+        locs += _function_locs(ctx, SPENDING_SOURCES, KINDS) + _extra_locs(ctx)
         locs += _balance_locs(ctx, FUNDS)
         yield _mismatch(ctx, "收支不平衡", "收入总计", income, "支出总计", spending, locs, ("income",),
                         (_in(ctx, "income_expenditure_summary", "收入总计"),
@@ -103,7 +113,8 @@ def income_expenditure(ctx: Context) -> Iterator[Finding]:
 
 @rule("fund-balance-mismatch", E, "某一资金来源的收入与支出不等",
       "每一资金来源（一般公共预算、政府性基金、国有资本经营、财政专户、单位资金）的本年收入加上年结转，"
-      "必须等于该来源安排的支出加年终结转结余。",
+      "必须等于该来源安排的支出加年终结转结余。功能分类各行按收入来源分列事业收入、事业单位经营收入、"
+      "其他收入安排的支出（business_income 等）时，这三项也分别与 income 中对应的收入核对。",
       fix="核对该资金来源的收入（income 下对应的 amount）与各行支出中该来源的金额；"
           "差额如果恰好等于某一行的改动，改正那一行。")
 def fund_balance(ctx: Context) -> Iterator[Finding]:
@@ -113,6 +124,7 @@ def fund_balance(ctx: Context) -> Iterator[Finding]:
         if fund == "unit_funds":
             income = total(t.income[k] for k in UNIT_FUND_INCOME)
             extra = total(x.operating + x.to_superior + x.to_subsidiary for x in b.expenditure)
+            extra += total(t.by_income_fund.values())
             income_locs: list[Loc] = [("income", k, "amount") for k in UNIT_FUND_INCOME if t.income[k]]
         else:
             income, extra = t.income[fund], ZERO
@@ -120,40 +132,63 @@ def fund_balance(ctx: Context) -> Iterator[Finding]:
         income += getattr(b.carryover, fund)
         spending = t.by_fund[fund] + extra + getattr(b.year_end_balance, fund)
         if income != spending:
-            locs = income_locs + _function_locs(ctx, (fund,), ("personnel", "public", "project"))
-            locs += (_extra_locs(ctx) if fund == "unit_funds" else []) + _balance_locs(ctx, (fund,))
+            locs = income_locs + _function_locs(ctx, (fund,), KINDS)
+            if fund == "unit_funds":
+                locs += _function_locs(ctx, INCOME_FUNDS, KINDS) + _extra_locs(ctx)
+            locs += _balance_locs(ctx, (fund,))
             yield _mismatch(ctx, f"{FUND_NAMES[fund]}收支不平衡", "收入", income, "支出", spending, locs,
                             ("income",))
+    if any(totals.fund_block(x, f) is not None for x in b.expenditure for f in INCOME_FUNDS):
+        for fund in INCOME_FUNDS:  # income classified by source: each source is spent on its own lines
+            source = INCOME_FUND_SOURCE[fund]
+            income, spending = t.income[source], t.by_income_fund[fund]
+            if income != spending:
+                locs = ([("income", source, "amount")] if income else []) + _function_locs(ctx, (fund,), KINDS)
+                yield _mismatch(ctx, f"{INCOME_FUND_NAMES[fund]}收支不平衡", "收入", income, "所安排的支出",
+                                spending, locs, ("income",))
 
 
 @rule("function-economic-mismatch", E, "功能分类与经济分类合计不等",
       "一般公共预算的人员经费、公用经费、项目支出，按支出功能分类汇总与按经济分类汇总必须相等"
-      "（经济分类中 301、303 类计入人员经费，其余计入公用经费）。",
+      "（经济分类中 301、303 类计入人员经费，其余计入公用经费）。只比较文件中都有的部分："
+      "没有基本支出经济分类（basic_by_economic）就不比基本支出，没有项目支出经济分类（project_by_economic）"
+      "就不比项目支出；功能分类只记基本支出合计（basic）时，比较基本支出合计。",
       fix="同一笔钱在功能分类（expenditure）和经济分类（basic_by_economic / project_by_economic）各记了一次，"
           "两边要一起改：找出只改了一边的那一行，把另一边的对应金额改成同样的数。")
 def function_vs_economic(ctx: Context) -> Iterator[Finding]:
     b = ctx.budget
     g = "general_budget"
     basic_codes = list(totals.economic_leaves(b.basic_by_economic))
-    checks = [
-        ("人员经费", "personnel", total(a for c, _, a in basic_codes if totals.is_personnel(c)),
-         _economic_locs("basic_by_economic", b.basic_by_economic, True)),
-        ("公用经费", "public", total(a for c, _, a in basic_codes if not totals.is_personnel(c)),
-         _economic_locs("basic_by_economic", b.basic_by_economic, False)),
-        ("项目支出", "project", total(totals.economic_amount(x) for x in b.project_by_economic),
-         _economic_locs("project_by_economic", b.project_by_economic)),
-    ]
+    checks = []
+    if facts.present(b, ("basic_by_economic", "personnel_split")):
+        checks += [
+            ("人员经费", "personnel", total(a for c, _, a in basic_codes if totals.is_personnel(c)),
+             _economic_locs("basic_by_economic", b.basic_by_economic, True)),
+            ("公用经费", "public", total(a for c, _, a in basic_codes if not totals.is_personnel(c)),
+             _economic_locs("basic_by_economic", b.basic_by_economic, False)),
+        ]
+    elif facts.present(b, ("basic_by_economic",)):
+        checks.append(("基本支出", "basic", total(a for _, _, a in basic_codes),
+                       _economic_locs("basic_by_economic", b.basic_by_economic)))
+    if facts.present(b, ("project_by_economic",)):
+        checks.append(("项目支出", "project", total(totals.economic_amount(x) for x in b.project_by_economic),
+                       _economic_locs("project_by_economic", b.project_by_economic)))
     where = {
         "personnel": (("general_budget_expenditure", "合计行“基本支出·人员经费”"),
                       ("general_budget_basic", "合计行“人员经费”")),
         "public": (("general_budget_expenditure", "合计行“基本支出·公用经费”"),
                    ("general_budget_basic", "合计行“公用经费”")),
         "project": (("general_budget_expenditure", "合计行“项目支出”"), ("general_budget_project", "合计行")),
+        "basic": (("general_budget_expenditure", "合计行“基本支出”"), ("general_budget_basic", "合计行")),
     }
     for label, kind, economic, econ_locs in checks:
-        function = total(fund_amount(x, g, kind) for x in b.expenditure)
+        if kind == "basic":
+            function = total(totals.basic(x, g) for x in b.expenditure)
+            kinds: tuple[str, ...] = ("personnel", "public", "basic")
+        else:
+            function, kinds = total(fund_amount(x, g, kind) for x in b.expenditure), (kind,)
         if function != economic:
-            locs = _function_locs(ctx, (g,), (kind,)) + econ_locs
+            locs = _function_locs(ctx, (g,), kinds) + econ_locs
             (f_table, f_cell), (e_table, e_cell) = where[kind]
             yield _mismatch(ctx, f"一般公共预算{label}不一致", "功能分类合计", function, "经济分类合计", economic,
                             locs, ("expenditure",), (_in(ctx, f_table, f_cell), _in(ctx, e_table, e_cell)))
@@ -162,7 +197,8 @@ def function_vs_economic(ctx: Context) -> Iterator[Finding]:
 @rule("project-list-mismatch", E, "项目支出表与项目支出合计不等",
       "项目支出表中各资金来源的合计（本年拨款 + 结转结余）必须等于支出功能分类中该来源的项目支出。",
       fix="项目支出表（projects）各项目的金额与功能分类各行的项目支出（project）要一起改："
-          "新增、删除或调整一个项目时，同时改对应功能分类行的 project。")
+          "新增、删除或调整一个项目时，同时改对应功能分类行的 project。",
+      needs=("projects",))
 def project_list(ctx: Context) -> Iterator[Finding]:
     b = ctx.budget
     columns = {
@@ -185,16 +221,19 @@ def project_list(ctx: Context) -> Iterator[Finding]:
 
 @rule("three-public-economic-mismatch", E, "“三公”经费与经济分类不等",
       "一般公共预算“三公”经费各项必须等于对应经济分类科目（基本 + 项目）的金额：因公出国（境）费用 30212、"
-      "公务接待费 30217、公务用车运行维护费 30231、公务用车购置 31013。",
+      "公务接待费 30217、公务用车运行维护费 30231、公务用车购置 31013。文件没有项目支出经济分类"
+      "（project_by_economic）时，只能核对下限：各项不少于基本支出中对应科目的金额。",
       fix="把 three_public 中该项的 amount 改成经济分类对应科目（基本支出与项目支出之和）的金额，"
-          "或改正经济分类中该科目的金额。")
+          "或改正经济分类中该科目的金额。",
+      needs=("basic_by_economic",))
 def three_public(ctx: Context) -> Iterator[Finding]:
     b = ctx.budget
-    codes = totals.economic_by_code([*b.basic_by_economic, *b.project_by_economic])
+    whole = facts.present(b, ("project_by_economic",))  # without it only the 基本支出 part is known: a lower bound
+    codes = totals.economic_by_code([*b.basic_by_economic, *(b.project_by_economic if whole else [])])
     for key, code in THREE_PUBLIC_ECONOMIC.items():
         declared = getattr(b.three_public, key).amount
         economic = codes.get(code, ZERO)
-        if declared != economic:
+        if declared != economic if whole else declared < economic:
             yield _mismatch(ctx, f"“三公”经费{THREE_PUBLIC[key]}不一致", "“三公”表", declared, f"经济分类 {code}", economic,
                             [("three_public", key, "amount")], ("three_public",),
                             (_in(ctx, "three_public", "合计行"), ""))
@@ -272,7 +311,8 @@ def performance_coverage(ctx: Context) -> Iterator[Finding]:
 
 @rule("performance-missing-target", W, "项目没有绩效目标",
       "项目支出表中的每个项目都应在项目支出绩效表中有绩效目标。",
-      fix="在 performance_targets 中为该项目加一个绩效目标（covers: {project: 项目名称}），或确认该项目不需要。")
+      fix="在 performance_targets 中为该项目加一个绩效目标（covers: {project: 项目名称}），或确认该项目不需要。",
+      needs=("projects", "performance_targets"))
 def performance_missing(ctx: Context) -> Iterator[Finding]:
     covered = {t.covers.project for t in ctx.budget.performance_targets}
     for i, p in enumerate(ctx.budget.projects):

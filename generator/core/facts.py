@@ -1,0 +1,65 @@
+"""Facts a locality may not publish: which they are, and whether a budget file records them.
+
+A file leaves out what its locality does not publish (staff counts, the 人员/公用 split of each function
+line, the project list, project spending by economic class, …): absent, not zero. A rule that needs an
+absent fact does not run (``check.rules.catalogue.rule(needs=…)``), and a profile lists the facts its
+tables and sections print (``rules.requires``), so that leaving out one of those is a located error.
+
+A list is absent when its key is not in the file (``projects: []`` means “published, and there are none”);
+an optional block is absent when it is not written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from generator.core.model import Budget
+from generator.core.vocabulary import SPENDING_SOURCES
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Fact:
+    label: str  # what an editor calls it, for messages and the guide
+    present: Callable[[Budget], bool]
+    where: Loc  # where the missing fact would be written (a problem points there, or at its nearest ancestor)
+
+
+def _listed(key: str) -> Callable[[Budget], bool]:
+    return lambda b: key in b.model_fields_set
+
+
+def _split(b: Budget) -> bool:
+    """Every function line's 基本支出 is split into 人员经费 and 公用经费 (no line records an unsplit ``basic``)."""
+    return not any(block is not None and block.basic is not None
+                   for line in b.expenditure for block in (getattr(line, s) for s in SPENDING_SOURCES))
+
+
+def _line_priors(b: Budget) -> bool:
+    return any(block is not None and block.prior is not None
+               for line in b.expenditure for block in (getattr(line, s) for s in SPENDING_SOURCES))
+
+
+FACTS: dict[str, Fact] = {
+    "staff": Fact("人员构成（编制数、实有人数）", lambda b: b.overview.staff is not None, ("overview", "staff")),
+    "supervisor": Fact("主管部门", lambda b: b.department.supervisor is not None, ("department", "supervisor")),
+    "affiliation": Fact("隶属关系", lambda b: b.department.affiliation is not None, ("department", "affiliation")),
+    "personnel_split": Fact("功能分类各行的人员经费、公用经费划分", _split, ("expenditure",)),
+    "line_priors": Fact("功能分类各行的上年预算数", _line_priors, ("expenditure",)),
+    "basic_by_economic": Fact("基本支出经济分类", _listed("basic_by_economic"), ("basic_by_economic",)),
+    "project_by_economic": Fact("项目支出经济分类", _listed("project_by_economic"), ("project_by_economic",)),
+    "projects": Fact("项目支出表（项目清单）", _listed("projects"), ("projects",)),
+    "performance_targets": Fact("项目支出绩效表", _listed("performance_targets"), ("performance_targets",)),
+}
+
+
+def present(budget: Budget, needs: tuple[str, ...]) -> bool:
+    """Whether the file records every fact in ``needs``."""
+    return all(FACTS[key].present(budget) for key in needs)
+
+
+def absent(budget: Budget, keys: tuple[str, ...] | list[str]) -> list[str]:
+    """The facts of ``keys`` the file does not record, in the order given."""
+    return [key for key in keys if not FACTS[key].present(budget)]
