@@ -69,6 +69,16 @@ FILE_RULES: dict[str, tuple[str, str, str]] = {
         "填了 code 的勘误，section 必须是逐科目说明的小节（一般公共预算支出表、基本支出表、项目支出表、"
         "政府性基金、国有资本经营），且 code 必须是本文件该小节说明的科目之一；整节总述的勘误不填 code。",
     ),
+    "profile-unknown-table": (
+        "error", "地区模板列了不存在的报表",
+        "地区模板（generator/core/profiles/<名称>.yaml）tables 中的 key 必须是程序能生成的报表；错误指向地区模板文件中"
+        "那一行。地区模板的格式错误（未知字段、类型错误等）同样以地区模板文件的行号报告。",
+    ),
+    "profile-unknown-section": (
+        "error", "地区模板列了没有模板的说明小节",
+        "地区模板 sections 中的 key 必须在 generator/publish/templates/sections/ 下有同名模板；"
+        "版式尚未配置的地区模板（publish: false）只校验数据，不检查这一条。",
+    ),
     "internal-error": (
         "error", "校验程序内部错误",
         "校验这个文件时程序本身出错（不是编辑者的错误）。文件不会发布；请把文件和这条信息报告给维护者。",

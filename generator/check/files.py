@@ -16,8 +16,6 @@ from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 
-import yaml
-
 from generator.check import rules
 from generator.core import profiles, registry
 from generator.core.errors import InputError, Problem, Severity, printable, quoted
@@ -25,21 +23,56 @@ from generator.core.explained import SECTION_LINES, ExplainedLine, explained_lin
 from generator.core.model import Budget
 from generator.core.profiles import Profile
 from generator.core.registry import Registry
+from generator.core.vocabulary import TABLE_KEYS
 from generator.load.budget import Loaded, parse_budget
+from generator.load.codes import repository_registry
 from generator.load.loader import Document, decode, parse
+from generator.load.profile import read_profile
 
 
-def check_budget(doc: Document, budget: Budget, reason_threshold: Decimal | None = None) -> list[Problem]:
-    try:
-        profile = profiles.load(budget.profile)
-    except (KeyError, ValueError, TypeError, OSError, yaml.YAMLError):  # no such profile, or a file that is not one
+def check_budget(doc: Document, budget: Budget, reason_threshold: Decimal | None = None,
+                 reg: Registry | None = None) -> list[Problem]:
+    if budget.profile not in profiles.available():
         mark = doc.mark(("profile",))
         return [Problem("unknown-profile", Severity.ERROR,
                         f"未知的地区模板{quoted(budget.profile)}（可用：{'、'.join(profiles.available())}）",
                         doc.path, mark.line, mark.column)]
-    reg = registry.for_year(budget.year)
+    try:
+        profile, profile_doc, problems = read_profile(budget.profile)
+    except OSError as exc:  # the file vanished or cannot be read between listing and reading
+        mark = doc.mark(("profile",))
+        return [Problem("unknown-profile", Severity.ERROR, f"地区模板{quoted(budget.profile)}无法读取（{type(exc).__name__}）",
+                        doc.path, mark.line, mark.column)]
+    if profile is None or profile_doc is None:
+        return problems  # located in the profile file; the budget cannot be checked without it
+    problems = check_profile(profile, profile_doc)
+    if problems:
+        return problems
+    reg = reg or registry.for_year(budget.year)
     ctx = rules.Context(budget, doc, reg, profile, reason_threshold)
     return rules.run(ctx) + check_errata(doc, budget, profile, reg)
+
+
+def check_profile(profile: Profile, doc: Document) -> list[Problem]:
+    """What a publishing profile names must exist: each table a table the site builds, each section a template.
+    A profile whose layout is not configured yet (``publish: false``) only declares its keys."""
+    if not profile.publish:
+        return []
+    problems: list[Problem] = []
+    for i, table in enumerate(profile.tables):
+        if table.key not in TABLE_KEYS:
+            mark = doc.mark(("tables", i, "key"))
+            problems.append(Problem("profile-unknown-table", Severity.ERROR,
+                                    f"没有名为{quoted(table.key)}的公开报表（可用：{'、'.join(TABLE_KEYS)}）",
+                                    doc.path, mark.line, mark.column))
+    for i, section in enumerate(profile.sections):
+        if not (SECTION_TEMPLATES / f"{section.key}.md.j2").is_file():
+            mark = doc.mark(("sections", i, "key"))
+            known = sorted(p.name.removesuffix(".md.j2") for p in SECTION_TEMPLATES.glob("*.md.j2"))
+            problems.append(Problem("profile-unknown-section", Severity.ERROR,
+                                    f"没有名为{quoted(section.key)}的情况说明小节模板（可用：{'、'.join(known)}）",
+                                    doc.path, mark.line, mark.column))
+    return problems
 
 
 # The section templates are read as data, not imported: an erratum must name a section the site can publish.
@@ -177,11 +210,12 @@ def check_file(path: Path, shown: str, raw: bytes, reason_threshold: Decimal | N
         budget, problems = parse_budget(doc)
         if budget is None:
             return problems, None
-        problems += check_budget(doc, budget, reason_threshold)
+        reg, code_problems = repository_registry(path, shown, budget.year, registry.for_year(budget.year))
+        problems += code_problems + check_budget(doc, budget, reason_threshold, reg)
     except InputError as exc:
         return [exc.at(shown).problem], None
     except Exception as exc:  # the gate reports, never crashes: a bug in a check must not hide the other files
         return [Problem("internal-error", Severity.ERROR,
                         f"校验程序内部错误（{type(exc).__name__}），请把此文件报告给维护者", shown)], None
     doc.drop_marks()  # positions are only needed to report a problem; they are rebuilt if one arises later
-    return problems, Loaded(path, doc, budget, hashlib.sha256(raw).hexdigest())
+    return problems, Loaded(path, doc, budget, hashlib.sha256(raw).hexdigest(), reg)

@@ -93,6 +93,13 @@ def like(printed: str, value: Decimal) -> str:
     return text + ("%" if printed.rstrip().endswith(("%", "％")) else "")
 
 
+def _amt(value: Decimal, unit: str) -> str:
+    """An amount in an arithmetic line: thousands separators; 万元 with at least two decimals (20.30, 18,976.7551)."""
+    if unit == "万元" and value.as_tuple().exponent > -2:  # type: ignore[operator]
+        value = value.quantize(Decimal("0.01"))
+    return f"{value:,}{unit}"
+
+
 def _judge(e: Erratum, value: Decimal, arithmetic: str, unit: str = "") -> Verdict:
     assert e.printed is not None
     printed = _number(e.printed)
@@ -138,15 +145,15 @@ def _figure(e: Erratum, b: Budget, reg: Registry, _p: Profile) -> Verdict:
         prior_unit = (b.prior_totals.unit if b.prior_totals else None) or b.unit
         current = _current_total(b, e.total)
         cur, pri = convert(current, b.unit, unit), convert(prior, prior_unit, unit)
-        return _judge(e, cur - pri, f"{TOTAL_NAMES[e.total]} {cur:,}{unit} − 上年 {pri:,}{unit} ＝ {cur - pri:,}{unit}",
-                      unit)
+        return _judge(e, cur - pri, f"{TOTAL_NAMES[e.total]} {_amt(cur, unit)} − 上年 {_amt(pri, unit)} ＝ "
+                                    f"{_amt(cur - pri, unit)}", unit)
     if e.code is None:
         raise Unresolved(f"measure 为 {e.measure} 时须填写 code", "code")
     blocks = _fiscal_lines(b, e.code)
     current = total(c for _, c, _ in blocks)
     if e.measure == "amount":
         value = convert(current, b.unit, unit)
-        return _judge(e, value, f"{e.code} 财政拨款本年数 {value:,}{unit}", unit)
+        return _judge(e, value, f"{e.code} 财政拨款本年数 {_amt(value, unit)}", unit)
     bases = [basis for _, _, basis in blocks if basis is not None]
     if not bases:
         raise Unresolved(f"科目 {e.code} 没有上年数（prior 或 prior_actual），无从计算增减幅度", "code")
@@ -154,9 +161,9 @@ def _figure(e: Erratum, b: Budget, reg: Registry, _p: Profile) -> Verdict:
     cur, base = convert(current, b.unit, unit), convert(basis, b.unit, unit)
     if base == 0:
         return Verdict(e.printed or "", "（上年为 0，增减幅度无从计算）",
-                       f"上年 0{unit}，本年 {cur:,}{unit}：应写增加 {cur:,}{unit}，不写百分比", True)
+                       f"上年 {_amt(base, unit)}，本年 {_amt(cur, unit)}：应写增加 {_amt(cur, unit)}，不写百分比", True)
     pct = (cur - base) * 100 / base
-    return _judge(e, pct, f"（{cur:,}{unit} − {base:,}{unit}）÷ {base:,}{unit} × 100 ＝ {like('0.00', pct)}%")
+    return _judge(e, pct, f"（{_amt(cur, unit)} − {_amt(base, unit)}）÷ {_amt(base, unit)} × 100 ＝ {like('0.00', pct)}%")
 
 
 def _current_total(b: Budget, key: str) -> Decimal:
@@ -193,10 +200,12 @@ def _glossary(e: Erratum, _b: Budget, _r: Registry, p: Profile) -> Verdict:
     entry = next((g for g in p.glossary if same_name(g.term, e.row)), None)
     if entry is None:
         raise Unresolved(f"地区模板 {p.key} 的名词解释中没有“{e.row}”", "row")
-    text = _NUMBERING.sub("", e.published.strip())
+    numbering = m.group(0) if (m := _NUMBERING.match(e.published.strip())) else ""
+    text = e.published.strip()[len(numbering):]
     head = f"{entry.term}{entry.joiner}"
     text = text[len(head):] if text.startswith(head) else text
-    return Verdict(e.published, f"{head}{entry.text}", f"地区模板 {p.key} 的名词解释“{entry.term}”", text != entry.text)
+    return Verdict(e.published, f"{numbering}{head}{entry.text}", f"地区模板 {p.key} 的名词解释“{entry.term}”",
+                   text != entry.text)
 
 
 def _empty_note(e: Erratum, b: Budget, reg: Registry, _p: Profile) -> Verdict:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from generator.core.model import Budget
-from generator.core.vocabulary import SPENDING_SOURCES
+from generator.core.vocabulary import FISCAL_FUNDS, SPENDING_SOURCES
 
 Loc = tuple[str | int, ...]
 
@@ -37,6 +37,12 @@ def _split(b: Budget) -> bool:
                    for line in b.expenditure for block in (getattr(line, s) for s in SPENDING_SOURCES))
 
 
+def _purposes(b: Budget) -> bool:
+    """Every function line with 财政拨款 spending says what it is for (the 编制说明 lists them with “主要用于…”)."""
+    return all(line.purpose for line in b.expenditure
+               if any(getattr(line, f) is not None for f in FISCAL_FUNDS))
+
+
 def _line_priors(b: Budget) -> bool:
     return any(block is not None and block.prior is not None
                for line in b.expenditure for block in (getattr(line, s) for s in SPENDING_SOURCES))
@@ -52,6 +58,19 @@ FACTS: dict[str, Fact] = {
     "project_by_economic": Fact("项目支出经济分类", _listed("project_by_economic"), ("project_by_economic",)),
     "projects": Fact("项目支出表（项目清单）", _listed("projects"), ("projects",)),
     "performance_targets": Fact("项目支出绩效表", _listed("performance_targets"), ("performance_targets",)),
+    "purposes": Fact("功能分类各行的用途（主要用于……）", _purposes, ("expenditure",)),
+    "unit_counts": Fact("各类预算单位家数", lambda b: b.overview.unit_counts is not None, ("overview", "unit_counts")),
+    "performance_summary": Fact("绩效目标编报情况", lambda b: b.performance_summary is not None,
+                                ("performance_summary",)),
+    "operating_units": Fact("机关运行经费所含的单位家数", lambda b: b.operating_costs.units is not None,
+                            ("operating_costs", "units")),
+    "procurement_reserves": Fact("面向中小企业预留的政府采购金额",
+                                 lambda b: b.procurement.sme_reserved is not None
+                                 and b.procurement.small_micro_reserved is not None, ("procurement",)),
+    "vehicle_categories": Fact("车辆按用途分类的台数（占有与拟购置）",
+                               lambda b: b.assets.holdings.vehicle_categories is not None
+                               and b.assets.planned.vehicle_categories is not None, ("assets",)),
+    "asset_date": Fact("国有资产统计的截至日期", lambda b: b.assets.holdings.as_of is not None, ("assets", "holdings")),
 }
 
 

@@ -69,3 +69,11 @@ SECTION_LABELS = {
     "overview": "部门概况",
     "department": "部门",
 }
+
+# The tables a publishing profile can list: the keys derive.tables builds (a test keeps the two equal). Interim:
+# the table spec will make a table a declared spec, and this list its registry.
+TABLE_KEYS: tuple[str, ...] = (
+    "income_expenditure_summary", "income_summary", "expenditure_summary", "fiscal_summary",
+    "general_budget_expenditure", "general_budget_basic", "general_budget_project", "three_public", "gov_fund",
+    "state_capital", "projects", "project_performance", "department_performance", "procurement",
+)

@@ -36,7 +36,7 @@ def dept_dir(b: Budget) -> str:
 def render_department(item: Loaded, source_url: str | None = None, extra: dict[str, Any] | None = None) -> dict[str, bytes]:
     """All files of one department-year, relative to the output root."""
     b = item.budget
-    reg = registry.for_year(b.year)
+    reg = item.registry or registry.for_year(b.year)  # the repository's own codes (budgets/_codes) included
     profile = profiles.load(b.profile)
     base = dept_dir(b)
     ctx = page_context(b, reg, profile)
@@ -67,7 +67,9 @@ def load_all(budgets_dir: Path, cache: dict[Any, Any] | None = None, publishing:
     errors = [p for p in problems if p.severity is Severity.ERROR]
     if errors:
         raise ValidationFailed(errors)
-    return sorted(report.budgets, key=lambda x: (x.budget.year, x.budget.department.code))
+    # A locality whose layout is not configured yet (profile ``publish: false``) is validated, not published.
+    published = [x for x in report.budgets if profiles.load(x.budget.profile).publish]
+    return sorted(published, key=lambda x: (x.budget.year, x.budget.department.code))
 
 
 # Departments are independent, so a cold render of many of them is spread over processes.

@@ -73,6 +73,9 @@ FIXES: dict[str, str] = {
     "file-outside-budgets": "把文件复制到 budgets/<年度>/ 下，不要用指向仓库以外的符号链接。",
     "errata-unknown-section": "把 section 改为地区模板中情况说明小节的 key（见 YAML 字段参考的“勘误”一节），或删去该条勘误。",
     "errata-unknown-code": "改正 code 为该小节说明的科目编码；整节总述的勘误删去 code。",
+    "profile-unknown-table": "把地区模板中该表格的 key 改为信息中列出的可用报表之一（多半是拼写错误）。",
+    "profile-unknown-section": "把地区模板中该小节的 key 改为信息中列出的可用小节之一；新的小节要先在 "
+                               "generator/publish/templates/sections/ 下加上同名模板。",
     "internal-error": "这不是编辑者的错误：请把文件和这条信息报告给维护者；在修复之前该文件不会发布。",
     "file-too-large": "预算文件不应这么大：检查是否误把其他内容（如整份文档、表格导出）粘贴进了文件，删去后再运行 validate。",
     "amount-too-large": "核对该金额的位数和单位（文件的 unit 是万元还是元），改为正确的数。",

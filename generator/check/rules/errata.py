@@ -35,11 +35,31 @@ def _where(b: Budget, i: int) -> tuple[str | int, ...]:
 
 def _label(ctx: Context, i: int) -> str:
     e = ctx.budget.errata[i]
+    if e.kind == "glossary":
+        return f"名词解释“{e.row}”"
     if e.kind in ("cell", "empty-note") and e.table:
         number = ctx.table(e.table) or e.table
         return f"{number} {e.row or ''} {e.column or ''}".strip() if e.kind == "cell" else f"{number}的说明"
     section = {s.key: s.title for s in ctx.profile.sections}.get(e.section or "", e.section or "")
-    return f"“{section}”" + (f" {e.code}" if e.code else "")
+    return f"“{section}”" + (f"（{e.code}）" if e.code else "")
+
+
+def difference(published: str, correct: str, context: int = 8) -> tuple[str, str]:
+    """The part where two texts differ, with a little context on each side (“…为464.64万元” / “…为464.64万元。”)."""
+    start = 0
+    while start < min(len(published), len(correct)) and published[start] == correct[start]:
+        start += 1
+    end = 0
+    while (end < min(len(published), len(correct)) - start
+           and published[len(published) - 1 - end] == correct[len(correct) - 1 - end]):
+        end += 1
+    lo = max(start - context, 0)
+
+    def cut(text: str) -> str:
+        hi = min(len(text) - end + context, len(text))
+        return ("…" if lo else "") + text[lo:hi] + ("…" if hi < len(text) else "")
+
+    return cut(published), cut(correct)
 
 
 @rule("published-slip", W, "公开文本有差错（勘误）",
@@ -51,9 +71,8 @@ def published_slip(ctx: Context) -> Iterator[Finding]:
     for i, verdict in _checked(ctx):
         if isinstance(verdict, slips.Verdict) and verdict.slip:
             how = f"（{verdict.arithmetic}）" if verdict.arithmetic else ""
-            yield Finding(_where(ctx.budget, i),
-                          f"原文{_label(ctx, i)}印作{quoted(verdict.shown(verdict.published))}，"
-                          f"应为{quoted(verdict.shown(verdict.correct))}{how}",
+            printed, correct = difference(verdict.shown(verdict.published), verdict.shown(verdict.correct))
+            yield Finding(_where(ctx.budget, i), f"原文{_label(ctx, i)}印作{quoted(printed)}，应为{quoted(correct)}{how}",
                           expected=verdict.correct, actual=verdict.published)
 
 
