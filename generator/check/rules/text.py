@@ -127,7 +127,8 @@ def reason_direction(ctx: Context) -> Iterator[Finding]:
       "一般公共预算的上年数，按功能分类（项）汇总与按经济分类（基本 + 项目，款）汇总应当相等；"
       "不等通常说明某些上年存在、今年取消的科目没有列出（可只填 prior 记录）。",
       fix="对照上年的公开报表，把上年有、今年取消的科目补进 basic_by_economic / project_by_economic（只填 prior，"
-          "本年数填 0），或改正填错的上年数，直到两边的上年合计相等。")
+          "本年数填 0），或改正填错的上年数，直到两边的上年合计相等。",
+      needs=("basic_by_economic", "project_by_economic"))
 def prior_views(ctx: Context) -> Iterator[Finding]:
     b = ctx.budget
     function = [x.general_budget.prior for x in b.expenditure if x.general_budget and x.general_budget.prior is not None]
