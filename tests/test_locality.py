@@ -13,8 +13,10 @@ from support import ROOT, SEED_REL, describe, edit_line, line_of, locations, run
 
 from generator import cli
 from generator.check.validate import Report, validate_paths
-from generator.core import profiles
+from generator.core import profiles, registry
 from generator.core.registry import same_name
+from generator.load.codes import CodeList
+from generator.load.loader import load
 from generator.publish.pages import render_all
 
 SHANGHAI = {2024: ROOT / "budgets" / "2024" / "putuo-wanli.yaml", 2025: ROOT / "budgets" / "2025" / "putuo-wanli.yaml"}
@@ -186,3 +188,13 @@ def test_an_erratum_that_matches_the_data_is_an_error(tmp_path: Path) -> None:
     report = validate(shanghai_tree(tmp_path, edited(r"table: expenditure_summary, row: \"21201\"",
                                                      "94,995,790", "94,995,789")))
     assert [(p.slug, p.line) for p in report.errors] == [("erratum-not-a-slip", line)], describe(report.errors)
+
+
+def test_the_shipped_reference_lists_have_the_code_list_shape() -> None:
+    """The package's reference is written like a repository's list (one format for both)."""
+    for path in sorted(registry.REFERENCE_DIR.glob("*.yaml")):
+        data = load(path).data
+        assert CodeList.model_validate(data).function, path
+    reg = registry.for_year(2025)
+    for code in ("2013202", "20599", "2059999", "22103", "2210399", "2129999"):  # used by the Shanghai documents
+        assert code in reg.function, code

@@ -21,6 +21,8 @@ from generator.core import profiles
 from generator.core.model import Budget
 from generator.load.budget import Loaded
 from generator.load.loader import load
+from generator.publish.environment import ENV
+from generator.publish.errata import errata_page
 
 FILES = {2024: "budgets/2024/putuo-wanli.yaml", 2025: "budgets/2025/putuo-wanli.yaml"}
 WAN = Decimal(10000)
@@ -284,3 +286,13 @@ def _areas(text: str) -> tuple[int, int, int, int]:
     assert m is not None
     whole, printed, counted, uncounted, below = (int(x) for x in m.groups())
     return counted + uncounted, printed, below, whole
+
+
+def test_the_errata_page_shows_each_slip_with_its_correction_and_arithmetic(report: Report) -> None:
+    item = loaded(report, 2025)
+    assert item.registry is not None
+    page = errata_page(item.budget, item.registry, profiles.load("shanghai-putuo"), ENV).replace("**", "").replace("\\", "")
+    assert page.count("应为：") == len(item.budget.errata) == 10
+    assert "原文所印：94,995,790元" in page and "应为：94,995,789元" in page
+    assert "应为：3,355.64万元" in page and "应为：8103" in page
+    assert "2120199 53,121,126元 ＝ 94,995,789元" in page  # the arithmetic, term by term

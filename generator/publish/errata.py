@@ -41,7 +41,8 @@ def computed(env: jinja2.Environment, ctx: dict, section: str, code: str | None)
 
 
 def errata_page(b: Budget, reg: Registry, profile: Profile, env: jinja2.Environment) -> str:
-    ctx = page_context(b, reg, profile)
+    # Only a regenerated sentence needs the page context; the recomputed slips (check.slips) do not.
+    ctx = page_context(b, reg, profile) if any(e.kind == "sentence" for e in b.errata) else {}
     titles = {s.key: s.title for s in profile.sections}
     out = [
         "---",
@@ -84,7 +85,8 @@ def _checked(i: int, e: Erratum, b: Budget, reg: Registry, profile: Profile) -> 
     out = [f"## {i}. {md_escape(where)}" + (f"：{md_escape(detail)}" if detail else ""), ""]
     if e.published:
         out += [f"**原文**：{md_escape(e.published)}", ""]
-    out += [f"**原文所印**：{md_escape(verdict.published)}", "", f"**应为**：{md_escape(verdict.correct)}", ""]
+    out += [f"**原文所印**：{md_escape(verdict.shown(verdict.published))}", "",
+            f"**应为**：{md_escape(verdict.shown(verdict.correct))}", ""]
     if verdict.arithmetic:
         out += [f"**算式**：{md_escape(verdict.arithmetic)}", ""]
     if e.note:
