@@ -270,7 +270,7 @@ def test_the_text_says_what_the_slips_say() -> None:
     assert differing == {e.row for e in b24.errata if e.kind == "glossary"}
     assert part(2025, "glossary")["paragraphs"] == [f"（{'一二三四五六七八'[i]}）{g.term}{g.joiner}{g.text}"
                                                     for i, g in enumerate(profile.glossary)]
-    assert part(2024, "three_public_operating")["notes"] == [e.published for e in b24.errata if e.kind == "empty-note"]
+    assert part(2024, "three_public_operating")["notes"] == [e.published for e in b24.errata if e.kind == "empty_note"]
     for year in FILES:
         above, printed, below, whole = _areas(part(year, "project_notes")["subsections"][0]["paragraphs"][0])
         assert above + below == whole != printed + below  # 8103 + 5356 = 13459; the printed 8013 does not add up

@@ -14,7 +14,7 @@ from pydantic import Field
 
 from generator.core.fields import Area, Code, Key, OptName, OptText, Strict
 
-ErratumKind = Literal["sentence", "cell", "figure", "path", "sum", "glossary", "empty-note", "wording"]
+ErratumKind = Literal["sentence", "cell", "figure", "path", "sum", "glossary", "empty_note", "wording"]
 Measure = Literal["amount", "change", "change_pct"]
 TotalKey = Literal["income", "spending", "fiscal", "general_budget", "gov_fund", "state_capital"]
 
@@ -26,7 +26,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "path": ("section", "code", "printed", "published"),
     "sum": ("section", "printed", "terms", "published"),
     "glossary": ("row", "published"),
-    "empty-note": ("table", "published"),
+    "empty_note": ("table", "published"),
     "wording": ("section", "published", "correct"),
 }
 
@@ -38,9 +38,9 @@ class Erratum(Strict):
         "sentence",
         description="差错类型：sentence 与数据矛盾的说明句（勘误页按数据重新生成该句）；cell 报表中印错的单元格；"
                     "figure 说明中印错的数字；path 说明中印错的科目路径（类、款、项名称）；sum 原文自己的数字相加不符；"
-                    "glossary 名词解释与地区模板不符；empty-note 有数据的表格印了“本表为空表”；wording 错字、标点")
+                    "glossary 名词解释与地区模板不符；empty_note 有数据的表格印了“本表为空表”；wording 错字、标点")
     section: Key | None = Field(None, description="所在的情况说明小节 key（sentence、figure、path、sum、wording 必填）")
-    table: Key | None = Field(None, description="所在表格的 key（cell、empty-note 必填），如 expenditure_summary")
+    table: Key | None = Field(None, description="所在表格的 key（cell、empty_note 必填），如 expenditure_summary")
     code: Code | None = Field(
         None, description="所指的科目编码：sentence 可选（整节总述句不填）；path 必填；figure 的 amount、change_pct 必填")
     row: OptName | None = Field(

@@ -21,8 +21,7 @@ MAX_AMOUNT = Decimal(10) ** 15  # amounts must be below this, in the file's unit
 MAX_NAME = 200  # characters in a name (department, code name, project, indicator, unit …)
 MAX_TEXT = 10_000  # characters in a free-text field (duties, reasons, goals, errata)
 MAX_COUNT = 10**9  # headcounts, vehicles, equipment
-# Schema-error types of the checks below that are slugs of their own (see rules.SCHEMA_RULES).
-CUSTOM_SLUGS = ("invalid-text", "text-too-long", "amount-too-large")
+# The checks below raise PydanticCustomError typed by a problem slug (declared in generator.core.slugs.reading).
 
 # Characters that never belong in published text: C0/C1 controls and DEL (\t and \n are allowed
 # in free text only), Unicode format characters (zero-width, bidi embeddings/overrides/isolates,

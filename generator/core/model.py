@@ -16,7 +16,6 @@ from pydantic import BeforeValidator, Field
 from generator.core.erratum import Erratum
 from generator.core.fields import (  # noqa: F401  (re-exported: the model's value types and limits)
     _BAD_IN_TEXT,
-    CUSTOM_SLUGS,
     MAX_AMOUNT,
     MAX_COUNT,
     MAX_NAME,

@@ -77,3 +77,8 @@ TABLE_KEYS: tuple[str, ...] = (
     "general_budget_expenditure", "general_budget_basic", "general_budget_project", "three_public", "gov_fund",
     "state_capital", "projects", "project_performance", "department_performance", "procurement",
 )
+
+# The comment ``new`` writes after every figure still to be filled in; a line is unfilled until it is deleted
+# (generator.check.rules.markers reads it, the guide quotes it).
+TODO = "待填写"
+MARKER = f"# {TODO}"

@@ -10,16 +10,17 @@ from collections.abc import Iterator
 
 from generator.check.rules.catalogue import Context, Finding, rule
 from generator.core import facts, totals
-from generator.core.errors import Severity
+from generator.core.slugs.facts import (
+    BASIC_SPLIT_CONFLICT,
+    MISSING_FACT,
+    PROCUREMENT_RESERVE_EXCEEDS,
+    UNIT_COUNT_MISMATCH,
+    VEHICLE_COUNT_MISMATCH,
+)
 from generator.core.vocabulary import SPENDING_SOURCES
 
-E = Severity.ERROR
 
-
-@rule("missing-fact", E, "地区模板要公开的数据没有填写",
-      "地区模板（profile 的 rules.requires）列出它的表格和说明要印出的数据，如人员构成、主管部门；"
-      "文件没有写这些数据时无法发布。地区本来就不公开的数据不在此列，整项不写即可（不要填 0）。",
-      fix="按提示在所指位置补上该项数据；如果本地区确实不公开它，应改的是地区模板的 rules.requires。")
+@rule(MISSING_FACT)
 def missing_fact(ctx: Context) -> Iterator[Finding]:
     for key in facts.absent(ctx.budget, ctx.profile.rules.requires):
         fact = facts.FACTS[key]
@@ -27,10 +28,7 @@ def missing_fact(ctx: Context) -> Iterator[Finding]:
         yield Finding(fact.where, f"地区模板 {ctx.profile.key} 要公开“{fact.label}”，文件中没有填写（{where}）")
 
 
-@rule("basic-split-conflict", E, "基本支出既填了合计又分了人员经费、公用经费",
-      "一个资金来源的基本支出，要么分列 personnel（人员经费）和 public（公用经费），要么只填合计 basic"
-      "（地区只公开基本支出合计时），不能两者都填，否则基本支出会被算两次。",
-      fix="只公开基本支出合计的地区删去 personnel、public；分列人员经费和公用经费的地区删去 basic。")
+@rule(BASIC_SPLIT_CONFLICT)
 def basic_split(ctx: Context) -> Iterator[Finding]:
     for i, line in enumerate(ctx.budget.expenditure):
         for source in SPENDING_SOURCES:
@@ -40,10 +38,7 @@ def basic_split(ctx: Context) -> Iterator[Finding]:
                               f"{line.code} {line.name} 同时填了基本支出合计 basic 和人员经费/公用经费")
 
 
-@rule("unit-count-mismatch", E, "预算单位数与所列单位不符",
-      "overview.unit_counts 按类型给出纳入部门预算的单位数（含部门本级），合计必须等于 1 + 所列预算单位"
-      "（budget_units）的个数。",
-      fix="核对各类单位的家数与 budget_units 所列的单位，改正多写或漏写的一处。")
+@rule(UNIT_COUNT_MISMATCH)
 def unit_counts(ctx: Context) -> Iterator[Finding]:
     o = ctx.budget.overview
     if o.unit_counts is None or "budget_units" not in o.model_fields_set:
@@ -56,10 +51,7 @@ def unit_counts(ctx: Context) -> Iterator[Finding]:
                       expected=str(listed), actual=str(counted))
 
 
-@rule("vehicle-count-mismatch", E, "车辆分类台数之和与车辆数不等",
-      "国有资产中车辆按用途分类（vehicle_categories）时，八类台数之和必须等于车辆数（vehicles）；"
-      "占有和拟购置分别核对。",
-      fix="核对 vehicles 与各类车辆的台数，改正填错的一项。")
+@rule(VEHICLE_COUNT_MISMATCH)
 def vehicles(ctx: Context) -> Iterator[Finding]:
     for part, label in (("holdings", "占有"), ("planned", "拟购置")):
         counts = getattr(ctx.budget.assets, part)
@@ -71,10 +63,7 @@ def vehicles(ctx: Context) -> Iterator[Finding]:
                           expected=str(summed), actual=str(counts.vehicles))
 
 
-@rule("procurement-reserve-exceeds", E, "中小企业预留超过政府采购预算",
-      "面向中小企业预留的金额不能超过政府采购预算合计（货物 + 工程 + 服务），其中预留给小型和微型企业的"
-      "金额不能超过面向中小企业预留的金额。",
-      fix="核对 procurement 的 sme_reserved、small_micro_reserved 与货物、工程、服务三项，改正填错的一项。")
+@rule(PROCUREMENT_RESERVE_EXCEEDS)
 def procurement_reserve(ctx: Context) -> Iterator[Finding]:
     p = ctx.budget.procurement
     whole = p.goods + p.works + p.services
