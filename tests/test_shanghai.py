@@ -85,7 +85,7 @@ def test_the_shanghai_files_validate_with_exactly_their_slips(report: Report) ->
     mine = {x for x in locations(report) if x[1] in FILES.values()}
     assert not [p for p in report.errors if p.file in FILES.values()], describe(report.errors)
     assert mine == expected_warnings(), describe([p for p in report.problems if p.file in FILES.values()])
-    assert len([x for x in mine if x[1] == FILES[2025]]) == 10 and len([x for x in mine if x[1] == FILES[2024]]) == 17
+    assert len([x for x in mine if x[1] == FILES[2025]]) == 17 and len([x for x in mine if x[1] == FILES[2024]]) == 24
 
 
 def test_the_seed_still_validates_as_before(report: Report) -> None:
@@ -279,6 +279,25 @@ def test_the_text_says_what_the_slips_say() -> None:
         assert area.printed == str(printed) and sum(area.terms or []) == above
 
 
+def _texts(x: Any) -> list[str]:
+    if isinstance(x, str):
+        return [x]
+    values = x.values() if isinstance(x, dict) else x if isinstance(x, list) else []
+    return [t for v in values for t in _texts(v)]
+
+
+@pytest.mark.parametrize("year", sorted(FILES))
+def test_every_wording_erratum_quotes_the_published_text(year: int) -> None:
+    """A typo or punctuation slip is recorded as printed: its ``published`` is in the transcription of its section,
+    its ``correct`` is not (so the 勘误 page quotes the document, not an invention)."""
+    wording = [e for e in budget_of(year).errata if e.kind == "wording"]
+    assert len(wording) == {2024: 7, 2025: 8}[year]
+    for e in wording:
+        assert e.section is not None and e.published is not None and e.correct is not None
+        text = "\n".join(_texts(part(year, e.section)))
+        assert e.published in text and e.correct not in text, (e.section, e.published)
+
+
 def _areas(text: str) -> tuple[int, int, int, int]:
     """(计容 + 不计容, 地上 as printed, 地下, 总) of the 项目概况 paragraph."""
     m = re.search(r"约为(\d+)平方米，其中地上建筑面积为(\d+)平方米（其中计容面积(\d+)平方米，不计容面积(\d+)平方米），"
@@ -292,7 +311,7 @@ def test_the_errata_page_shows_each_slip_with_its_correction_and_arithmetic(repo
     item = loaded(report, 2025)
     assert item.registry is not None
     page = errata_page(item.budget, item.registry, profiles.load("shanghai-putuo"), ENV).replace("**", "").replace("\\", "")
-    assert page.count("应为：") == len(item.budget.errata) == 10
+    assert page.count("应为：") == len(item.budget.errata) == 17
     assert "原文所印：94,995,790元" in page and "应为：94,995,789元" in page
     assert "应为：3,355.64万元" in page and "应为：8103" in page
     assert "2120199 53,121,126元 ＝ 94,995,789元" in page  # the arithmetic, term by term
