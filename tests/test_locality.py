@@ -164,6 +164,22 @@ def test_rules_that_need_an_absent_fact_do_not_run(tmp_path: Path) -> None:
     assert hits and "基本支出" in hits[0].message, describe(report.problems)
 
 
+def test_each_rule_that_needs_a_fact_says_so_in_the_guide() -> None:
+    """The guide (docs/rules.md) prints, under each rule, the facts it needs; a rule cannot need an unknown fact."""
+    from generator.check import rules
+    from generator.core.facts import FACTS
+    from generator.core.slugs.text import STAFF_OVER_ESTABLISHMENT
+
+    page = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+    needing = {slug: r.needs for slug, r in rules.CATALOGUE.items() if r.needs}
+    assert {"staff-over-establishment", "project-list-mismatch", "three-public-economic-mismatch"} <= set(needing)
+    for slug, needs in needing.items():
+        entry = page.split(f"\n### {slug}\n", 1)[1].split("\n### ", 1)[0]
+        assert "需要的数据：" in entry and all(f"`{key}`" in entry and FACTS[key].label in entry for key in needs), slug
+    with pytest.raises(ValueError, match="unknown facts"):
+        rules.rule(STAFF_OVER_ESTABLISHMENT, needs=("staf",))
+
+
 def test_three_public_without_project_economics_is_bounded_by_the_basic_view(tmp_path: Path) -> None:
     report = validate(shanghai_tree(tmp_path, edited(r"^  reception:", "amount: 13500", "amount: 13499")))
     assert ("three-public-economic-mismatch", REL[2025], line_of(SHANGHAI[2025].read_text(encoding="utf-8"),
