@@ -19,6 +19,7 @@ from support import FIXTURES, ROOT, cell_mismatches, describe, line_of, location
 from generator.check.validate import Report, validate_paths
 from generator.core import profiles
 from generator.core.model import Budget
+from generator.derive.context import page_context
 from generator.load.budget import Loaded
 from generator.load.loader import load
 from generator.publish.environment import ENV
@@ -310,7 +311,8 @@ def _areas(text: str) -> tuple[int, int, int, int]:
 def test_the_errata_page_shows_each_slip_with_its_correction_and_arithmetic(report: Report) -> None:
     item = loaded(report, 2025)
     assert item.registry is not None
-    page = errata_page(item.budget, item.registry, profiles.load("shanghai-putuo"), ENV).replace("**", "").replace("\\", "")
+    ctx = page_context(item.budget, item.registry, profiles.load("shanghai-putuo"))
+    page = errata_page(ctx, ENV).replace("**", "").replace("\\", "")
     assert page.count("应为：") == len(item.budget.errata) == 17
     assert "原文所印：94,995,790元" in page and "应为：94,995,789元" in page
     assert "应为：3,355.64万元" in page and "应为：8103" in page

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
-from generator.core import facts, totals
+from generator.core import recorded, totals
 from generator.core.errors import Problem, Severity
 from generator.core.model import Budget
 from generator.core.money import ZERO, convert, rounded
@@ -98,7 +98,7 @@ def compare_years(cur: Loaded, last: Loaded) -> list[Problem]:
             PRIOR_YEAR_MISMATCH.slug, Severity.ERROR,
             f"{label} 的上年数 {prior}{b.unit}，{then}；如因科目调整等原因确实不同，请填写 prior_adjustment",
             doc.path, mark.line, mark.column, str(expected), str(prior)))
-    if facts.present(b, ("line_priors",)):  # without line priors no prior-year total is summed from the lines
+    if recorded.present(b, ("line_priors",)):  # without line priors no prior-year total is summed from the lines
         problems += _dropped(cur, last)
     problems += _staff(cur, last)
     problems += _prior_totals(cur, last)

@@ -16,36 +16,32 @@ from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 
+import yaml
+
 from generator.check import rules
 from generator.core import profiles, registry
 from generator.core.errors import InputError, Problem, Severity, printable, quoted
-from generator.core.explained import SECTION_LINES, ExplainedLine, explained_lines
+from generator.core.explained import lines_for
 from generator.core.model import Budget
 from generator.core.profiles import Profile
 from generator.core.registry import Registry
-from generator.core.vocabulary import TABLE_KEYS
 from generator.load.budget import Loaded, parse_budget
 from generator.load.codes import repository_registry
 from generator.load.loader import Document, decode, parse
-from generator.load.profile import read_profile
 
 
 def check_budget(doc: Document, budget: Budget, reason_threshold: Decimal | None = None,
                  reg: Registry | None = None) -> list[Problem]:
-    if budget.profile not in profiles.available():
+    try:
+        profile = profiles.load(budget.profile)
+    except profiles.ProfileError as exc:  # a shipped profile (or the table library) that does not validate
+        return exc.problems
+    except (KeyError, ValueError, TypeError, OSError, yaml.YAMLError):  # no such profile, or a file that is not one
         mark = doc.mark(("profile",))
         return [Problem("unknown-profile", Severity.ERROR,
                         f"未知的地区模板{quoted(budget.profile)}（可用：{'、'.join(profiles.available())}）",
                         doc.path, mark.line, mark.column)]
-    try:
-        profile, profile_doc, problems = read_profile(budget.profile)
-    except OSError as exc:  # the file vanished or cannot be read between listing and reading
-        mark = doc.mark(("profile",))
-        return [Problem("unknown-profile", Severity.ERROR, f"地区模板{quoted(budget.profile)}无法读取（{type(exc).__name__}）",
-                        doc.path, mark.line, mark.column)]
-    if profile is None or profile_doc is None:
-        return problems  # located in the profile file; the budget cannot be checked without it
-    problems = check_profile(profile, profile_doc)
+    problems = check_profile(profile)
     if problems:
         return problems
     reg = reg or registry.for_year(budget.year)
@@ -53,25 +49,19 @@ def check_budget(doc: Document, budget: Budget, reason_threshold: Decimal | None
     return rules.run(ctx) + check_errata(doc, budget, profile, reg)
 
 
-def check_profile(profile: Profile, doc: Document) -> list[Problem]:
-    """What a publishing profile names must exist: each table a table the site builds, each section a template.
-    A profile whose layout is not configured yet (``publish: false``) only declares its keys."""
+def check_profile(profile: Profile) -> list[Problem]:
+    """What a publishing profile names must exist: each section a template (its tables are whole specs, checked
+    when the profile is read). A profile whose layout is not configured yet (``publish: false``) is not laid out."""
     if not profile.publish:
         return []
     problems: list[Problem] = []
-    for i, table in enumerate(profile.tables):
-        if table.key not in TABLE_KEYS:
-            mark = doc.mark(("tables", i, "key"))
-            problems.append(Problem("profile-unknown-table", Severity.ERROR,
-                                    f"没有名为{quoted(table.key)}的公开报表（可用：{'、'.join(TABLE_KEYS)}）",
-                                    doc.path, mark.line, mark.column))
     for i, section in enumerate(profile.sections):
-        if not (SECTION_TEMPLATES / f"{section.key}.md.j2").is_file():
-            mark = doc.mark(("sections", i, "key"))
+        if not (SECTION_TEMPLATES / f"{section.template_name}.md.j2").is_file():
+            shown, line = profiles.position(profile.key, ("sections", i, "template" if section.template else "key"))
             known = sorted(p.name.removesuffix(".md.j2") for p in SECTION_TEMPLATES.glob("*.md.j2"))
             problems.append(Problem("profile-unknown-section", Severity.ERROR,
-                                    f"没有名为{quoted(section.key)}的情况说明小节模板（可用：{'、'.join(known)}）",
-                                    doc.path, mark.line, mark.column))
+                                    f"没有名为{quoted(section.template_name)}的情况说明小节模板（可用：{'、'.join(known)}）",
+                                    shown, line))
     return problems
 
 
@@ -80,43 +70,41 @@ SECTION_TEMPLATES = Path(str(resources.files("generator") / "publish" / "templat
 
 
 def check_errata(doc: Document, budget: Budget, profile: Profile, reg: Registry) -> list[Problem]:
-    """What the 勘误 page needs: a section the profile publishes, and a code that section explains line by line."""
+    """What the 勘误 page needs: a section the profile publishes, and a code among the lines that section
+    explains (the section spec's ``lines``)."""
     if not budget.errata:
         return []
     titles = {s.key: s.title for s in profile.sections}
     problems: list[Problem] = []
-    explained: dict[str, list[ExplainedLine]] | None = None
     for i, erratum in enumerate(budget.errata):
         if erratum.kind != "sentence":
             continue  # the other kinds are recomputed by the rules in check.rules.errata
-        section, code = erratum.section, erratum.code
-        if section is None or erratum.published is None:
+        if erratum.section is None or erratum.published is None:
             mark = doc.mark(("errata", i))
             problems.append(Problem("erratum-unresolved", Severity.ERROR,
                                     "勘误无法核对：sentence 类勘误须填写 section 和 published", doc.path, mark.line, mark.column))
             continue
-        if section not in titles or not (SECTION_TEMPLATES / f"{section}.md.j2").is_file():
+        section, code = profile.section(erratum.section), erratum.code
+        if section is None or not (SECTION_TEMPLATES / f"{section.template_name}.md.j2").is_file():
             mark = doc.mark(("errata", i, "section"))
             problems.append(Problem(
                 "errata-unknown-section", Severity.ERROR,
-                f"勘误的小节 {quoted(section)} 不是地区模板 {profile.key} 的情况说明小节（可用：{'、'.join(titles)}）",
+                f"勘误的小节 {quoted(erratum.section)} 不是地区模板 {profile.key} 的情况说明小节（可用：{'、'.join(titles)}）",
                 doc.path, mark.line, mark.column))
             continue
         if code is None:
             continue
         mark = doc.mark(("errata", i, "code"))
-        if section not in SECTION_LINES:
+        if section.lines is None:
             problems.append(Problem(
                 "errata-unknown-code", Severity.ERROR,
-                f"“{titles[section]}”不逐个科目说明，勘误不能填 code（请删去 code）", doc.path, mark.line, mark.column))
+                f"“{section.title}”不逐个科目说明，勘误不能填 code（请删去 code）", doc.path, mark.line, mark.column))
             continue
-        if explained is None:
-            explained = explained_lines(budget, reg)
-        codes = [line.code for line in explained[SECTION_LINES[section]]]
+        codes = [line.code for line in lines_for(section.lines, budget, reg)]
         if code not in codes:
             problems.append(Problem(
                 "errata-unknown-code", Severity.ERROR,
-                f"科目 {quoted(code)} 不在本文件“{titles[section]}”逐项说明的科目中（有：{'、'.join(codes) or '无'}）",
+                f"科目 {quoted(code)} 不在本文件“{section.title}”逐项说明的科目中（有：{'、'.join(codes) or '无'}）",
                 doc.path, mark.line, mark.column))
     return problems
 

@@ -22,8 +22,7 @@ from decimal import Decimal
 
 from generator.check.rules import codes, draft, errata, facts, reconcile, text
 from generator.check.rules.catalogue import CATALOGUE, Context, Finding, Loc, Rule, related_note, rule
-from generator.core import facts as fact_catalogue
-from generator.core import slugs
+from generator.core import recorded, slugs
 from generator.core.errors import Problem, Severity
 from generator.core.slugs.reconcile import (
     FUNCTION_ECONOMIC_MISMATCH,
@@ -56,7 +55,7 @@ def for_publishing(problems: Iterable[Problem]) -> list[Problem]:
 def run(ctx: Context) -> list[Problem]:
     found: list[tuple[Rule, Finding]] = []
     for r in CATALOGUE.values():
-        if fact_catalogue.present(ctx.budget, r.needs):  # a rule that needs a fact the file leaves out does not run
+        if recorded.present(ctx.budget, r.needs):  # a rule that needs a fact the file leaves out does not run
             found += [(r, finding) for finding in r.check(ctx)]
     return sort_problems(to_problem(r.slug, r.severity, f, ctx.document) for r, f in fold(found))
 

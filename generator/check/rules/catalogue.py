@@ -13,9 +13,9 @@ from decimal import Decimal
 
 from generator.core import slugs
 from generator.core.errors import Severity
-from generator.core.facts import FACTS
 from generator.core.model import Budget
 from generator.core.profiles import Profile
+from generator.core.recorded import RECORDED
 from generator.core.registry import Registry
 from generator.load.loader import Document
 
@@ -58,11 +58,8 @@ class Context:
         return f"{value}{self.budget.unit}"
 
     def table(self, key: str) -> str:
-        """“表5”: the number of a standard table in this profile (empty when the profile omits it)."""
-        for i, spec in enumerate(self.profile.tables, 1):
-            if spec.key == key:
-                return f"表{i}"
-        return ""
+        """“表5” (or the table's own code): how this profile numbers a table (empty when it omits it)."""
+        return self.profile.number(key)
 
 
 Check = Callable[[Context], Iterable[Finding]]
@@ -73,7 +70,7 @@ class Rule:
     kind: slugs.Slug
     check: Check = field(repr=False)
     needs: tuple[str, ...] = ()
-    """Facts (:data:`generator.core.facts.FACTS`) the rule needs; it does not run when the file leaves one out."""
+    """Facts (:data:`generator.core.recorded.RECORDED`) the rule needs; it does not run when the file leaves one out."""
 
     @property
     def slug(self) -> str:
@@ -103,7 +100,7 @@ def rule(kind: slugs.Slug, needs: tuple[str, ...] = ()) -> Callable[[Check], Che
     """
     if slugs.CATALOGUE.get(kind.slug) is not kind:
         raise slugs.UndeclaredSlug(f"rule {kind.slug!r} is not an entry of generator.core.slugs")
-    unknown = [key for key in needs if key not in FACTS]
+    unknown = [key for key in needs if key not in RECORDED]
     if unknown:
         raise ValueError(f"rule {kind.slug} needs unknown facts {unknown}")
 

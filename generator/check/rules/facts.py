@@ -1,6 +1,6 @@
 """Recorded facts: present where the profile prints them, and consistent with each other.
 
-A file leaves out what its locality does not publish (``core.facts``); what the profile's tables and
+A file leaves out what its locality does not publish (``core.recorded``); what the profile's tables and
 sections print must be there. Counts and amounts a document states beside each other must agree.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from generator.check.rules.catalogue import Context, Finding, rule
-from generator.core import facts, totals
+from generator.core import recorded, totals
 from generator.core.slugs.facts import (
     BASIC_SPLIT_CONFLICT,
     MISSING_FACT,
@@ -22,8 +22,8 @@ from generator.core.vocabulary import SPENDING_SOURCES
 
 @rule(MISSING_FACT)
 def missing_fact(ctx: Context) -> Iterator[Finding]:
-    for key in facts.absent(ctx.budget, ctx.profile.rules.requires):
-        fact = facts.FACTS[key]
+    for key in recorded.absent(ctx.budget, ctx.profile.rules.requires):
+        fact = recorded.RECORDED[key]
         where = ".".join(map(str, fact.where))
         yield Finding(fact.where, f"地区模板 {ctx.profile.key} 要公开“{fact.label}”，文件中没有填写（{where}）")
 

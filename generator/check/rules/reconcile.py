@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from generator.check.rules.catalogue import Context, Finding, Loc, rule
-from generator.core import facts, totals
+from generator.core import recorded, totals
 from generator.core.model import EconomicLine
 from generator.core.money import ZERO, total
 from generator.core.slugs.reconcile import (
@@ -156,17 +156,17 @@ def function_vs_economic(ctx: Context) -> Iterator[Finding]:
     g = "general_budget"
     basic_codes = list(totals.economic_leaves(b.basic_by_economic))
     checks = []
-    if facts.present(b, ("basic_by_economic", "personnel_split")):
+    if recorded.present(b, ("basic_by_economic", "personnel_split")):
         checks += [
             ("人员经费", "personnel", total(a for c, _, a in basic_codes if totals.is_personnel(c)),
              _economic_locs("basic_by_economic", b.basic_by_economic, True)),
             ("公用经费", "public", total(a for c, _, a in basic_codes if not totals.is_personnel(c)),
              _economic_locs("basic_by_economic", b.basic_by_economic, False)),
         ]
-    elif facts.present(b, ("basic_by_economic",)):
+    elif recorded.present(b, ("basic_by_economic",)):
         checks.append(("基本支出", "basic", total(a for _, _, a in basic_codes),
                        _economic_locs("basic_by_economic", b.basic_by_economic)))
-    if facts.present(b, ("project_by_economic",)):
+    if recorded.present(b, ("project_by_economic",)):
         checks.append(("项目支出", "project", total(totals.economic_amount(x) for x in b.project_by_economic),
                        _economic_locs("project_by_economic", b.project_by_economic)))
     where = {
@@ -214,7 +214,7 @@ def project_list(ctx: Context) -> Iterator[Finding]:
 @rule(THREE_PUBLIC_ECONOMIC_MISMATCH, needs=("basic_by_economic",))
 def three_public(ctx: Context) -> Iterator[Finding]:
     b = ctx.budget
-    whole = facts.present(b, ("project_by_economic",))  # without it only the 基本支出 part is known: a lower bound
+    whole = recorded.present(b, ("project_by_economic",))  # without it only the 基本支出 part is known: a lower bound
     codes = totals.economic_by_code([*b.basic_by_economic, *(b.project_by_economic if whole else [])])
     for key, code in THREE_PUBLIC_ECONOMIC.items():
         declared = getattr(b.three_public, key).amount

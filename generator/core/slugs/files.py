@@ -39,13 +39,9 @@ FILE_OUTSIDE_BUDGETS = Slug(
     "否则不读取也不发布，以免把仓库以外的文件公开出去。",
     "把文件复制到 budgets/<年度>/ 下，不要用指向仓库以外的符号链接。")
 
-PROFILE_UNKNOWN_TABLE = Slug(
-    PROFILE, "profile-unknown-table", E, "地区模板列了不存在的报表",
-    "地区模板 tables 中的 key 必须是程序能生成的报表；错误指向地区模板文件中那一行。",
-    "把地区模板中该表格的 key 改为信息中列出的可用报表之一（多半是拼写错误）。")
 PROFILE_UNKNOWN_SECTION = Slug(
     PROFILE, "profile-unknown-section", E, "地区模板列了没有模板的说明小节",
-    "地区模板 sections 中的 key 必须在 generator/publish/templates/sections/ 下有同名模板；"
+    "地区模板 sections 中的模板名（template，不填则为 key）必须在 generator/publish/templates/sections/ 下有同名模板；"
     "版式尚未配置的地区模板（publish: false）只校验数据，不检查这一条。",
     "把地区模板中该小节的 key 改为信息中列出的可用小节之一；新的小节要先在 "
     "generator/publish/templates/sections/ 下加上同名模板。")
