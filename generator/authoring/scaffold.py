@@ -29,13 +29,13 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from generator.core import totals
 from generator.core.errors import GeneratorError, ValidationFailed
 from generator.core.model import Budget
-from generator.core.vocabulary import FUNDS, MARKER, THREE_PUBLIC
+from generator.core.vocabulary import FISCAL_FUNDS, MARKER, SPENDING_SOURCES, THREE_PUBLIC
 from generator.load.budget import parse_budget
 from generator.load.loader import load, read_text
 from generator.load.yaml_writer import yaml
 
-REMOVED = ("reason", "prior_adjustment")
-FUND_AMOUNTS = ("personnel", "public", "project")
+REMOVED = ("reason", "prior_adjustment", "prior_actual")
+FUND_AMOUNTS = ("personnel", "public", "basic", "project")
 
 
 class ScaffoldError(GeneratorError):
@@ -83,7 +83,7 @@ def _present(node: CommentedMap, keys: tuple[str, ...]) -> list[str]:
 
 def _expenditure(data: Any, last: Budget) -> None:
     for node, line in zip(data.get("expenditure") or [], last.expenditure, strict=True):
-        for fund in FUNDS:
+        for fund in SPENDING_SOURCES:
             block = node.get(fund)
             if isinstance(block, CommentedMap):
                 for key in _present(block, FUND_AMOUNTS):
@@ -111,6 +111,7 @@ def _amount_changes(data: Any, last: Budget) -> None:
                 _todo(tp[key], "amount")
                 _set_prior(tp[key], getattr(last.three_public, key).amount)
         tp.pop("reason", None)
+        tp.pop("vehicle_reason", None)
     oc = data.get("operating_costs")
     if isinstance(oc, CommentedMap):
         _todo(oc, "amount")
@@ -132,12 +133,25 @@ def _zero_all(node: Any) -> None:
 
 
 def _staff(data: Any, last: Budget) -> None:
+    if last.overview.staff is None or "staff" not in data["overview"]:
+        return  # a locality that does not publish staff counts
     staff = data["overview"]["staff"]
     for group in ("in_service", "retired"):
         node = staff[group]
         node.fa.set_block_style()
         node["prior"] = getattr(last.overview.staff, group).current
         _todo(node, "current")
+
+
+def _prior_totals(data: Any, last: Budget) -> None:
+    """A file that states last year's totals (``prior_totals``) gets last year's file's totals, in its unit."""
+    if not isinstance(data.get("prior_totals"), CommentedMap):
+        return
+    t = totals.totals(last)
+    data["prior_totals"] = CommentedMap([
+        ("income", t.income_total), ("spending", t.spending),
+        ("fiscal", sum((t.by_fund[f] for f in FISCAL_FUNDS), Decimal(0))),
+        *((f, t.by_fund[f]) for f in FISCAL_FUNDS)])
 
 
 def _income(data: Any) -> None:
@@ -163,10 +177,11 @@ def scaffold_text(source: Path, year: int) -> str:
     _expenditure(data, last)
     _economic(data, last)
     _amount_changes(data, last)
-    for key in ("carryover", "year_end_balance", "projects", "procurement", "assets"):
+    for key in ("carryover", "year_end_balance", "projects", "procurement", "assets", "performance_summary"):
         if key in data:
             _zero_all(data[key])
     _staff(data, last)
+    _prior_totals(data, last)
     # Errata are about last year's published document; the new year has none yet.
     data.pop("errata", None)
     explanations = data.get("explanations")

@@ -26,10 +26,12 @@ from generator.core.model import Budget
 from generator.core.profiles import Profile
 from generator.core.registry import Registry
 from generator.load.budget import Loaded, parse_budget
+from generator.load.codes import repository_registry
 from generator.load.loader import Document, decode, parse
 
 
-def check_budget(doc: Document, budget: Budget, reason_threshold: Decimal | None = None) -> list[Problem]:
+def check_budget(doc: Document, budget: Budget, reason_threshold: Decimal | None = None,
+                 reg: Registry | None = None) -> list[Problem]:
     try:
         profile = profiles.load(budget.profile)
     except profiles.ProfileError as exc:  # a shipped profile (or the table library) that does not validate
@@ -39,9 +41,28 @@ def check_budget(doc: Document, budget: Budget, reason_threshold: Decimal | None
         return [Problem("unknown-profile", Severity.ERROR,
                         f"未知的地区模板{quoted(budget.profile)}（可用：{'、'.join(profiles.available())}）",
                         doc.path, mark.line, mark.column)]
-    reg = registry.for_year(budget.year)
+    problems = check_profile(profile)
+    if problems:
+        return problems
+    reg = reg or registry.for_year(budget.year)
     ctx = rules.Context(budget, doc, reg, profile, reason_threshold)
     return rules.run(ctx) + check_errata(doc, budget, profile, reg)
+
+
+def check_profile(profile: Profile) -> list[Problem]:
+    """What a publishing profile names must exist: each section a template (its tables are whole specs, checked
+    when the profile is read). A profile whose layout is not configured yet (``publish: false``) is not laid out."""
+    if not profile.publish:
+        return []
+    problems: list[Problem] = []
+    for i, section in enumerate(profile.sections):
+        if not (SECTION_TEMPLATES / f"{section.template_name}.md.j2").is_file():
+            shown, line = profiles.position(profile.key, ("sections", i, "template" if section.template else "key"))
+            known = sorted(p.name.removesuffix(".md.j2") for p in SECTION_TEMPLATES.glob("*.md.j2"))
+            problems.append(Problem("profile-unknown-section", Severity.ERROR,
+                                    f"没有名为{quoted(section.template_name)}的情况说明小节模板（可用：{'、'.join(known)}）",
+                                    shown, line))
+    return problems
 
 
 # The section templates are read as data, not imported: an erratum must name a section the site can publish.
@@ -56,6 +77,13 @@ def check_errata(doc: Document, budget: Budget, profile: Profile, reg: Registry)
     titles = {s.key: s.title for s in profile.sections}
     problems: list[Problem] = []
     for i, erratum in enumerate(budget.errata):
+        if erratum.kind != "sentence":
+            continue  # the other kinds are recomputed by the rules in check.rules.errata
+        if erratum.section is None or erratum.published is None:
+            mark = doc.mark(("errata", i))
+            problems.append(Problem("erratum-unresolved", Severity.ERROR,
+                                    "勘误无法核对：sentence 类勘误须填写 section 和 published", doc.path, mark.line, mark.column))
+            continue
         section, code = profile.section(erratum.section), erratum.code
         if section is None or not (SECTION_TEMPLATES / f"{section.template_name}.md.j2").is_file():
             mark = doc.mark(("errata", i, "section"))
@@ -170,11 +198,12 @@ def check_file(path: Path, shown: str, raw: bytes, reason_threshold: Decimal | N
         budget, problems = parse_budget(doc)
         if budget is None:
             return problems, None
-        problems += check_budget(doc, budget, reason_threshold)
+        reg, code_problems = repository_registry(path, shown, budget.year, registry.for_year(budget.year))
+        problems += code_problems + check_budget(doc, budget, reason_threshold, reg)
     except InputError as exc:
         return [exc.at(shown).problem], None
     except Exception as exc:  # the gate reports, never crashes: a bug in a check must not hide the other files
         return [Problem("internal-error", Severity.ERROR,
                         f"校验程序内部错误（{type(exc).__name__}），请把此文件报告给维护者", shown)], None
     doc.drop_marks()  # positions are only needed to report a problem; they are rebuilt if one arises later
-    return problems, Loaded(path, doc, budget, hashlib.sha256(raw).hexdigest())
+    return problems, Loaded(path, doc, budget, hashlib.sha256(raw).hexdigest(), reg)

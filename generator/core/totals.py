@@ -14,7 +14,7 @@ from decimal import Decimal
 from generator.core.model import Budget, EconomicLine, FunctionLine, FundSpending
 from generator.core.money import ZERO, total
 from generator.core.registry import lineage
-from generator.core.vocabulary import FUNDS
+from generator.core.vocabulary import FUNDS, INCOME_FUNDS, SPENDING_SOURCES
 
 PERSONNEL_CLASSES = ("301", "303")  # 工资福利支出、对个人和家庭的补助 are 人员经费; the rest 公用经费
 
@@ -26,11 +26,12 @@ def fund_block(line: FunctionLine, fund: str) -> FundSpending | None:
 
 def fund_amount(line: FunctionLine, fund: str, kind: str) -> Decimal:
     block = fund_block(line, fund)
-    return getattr(block, kind) if block else ZERO
+    return (getattr(block, kind) or ZERO) if block else ZERO
 
 
 def basic(line: FunctionLine, fund: str) -> Decimal:
-    return fund_amount(line, fund, "personnel") + fund_amount(line, fund, "public")
+    """基本支出 of one source: 人员经费 + 公用经费, or the unsplit ``basic`` where the locality publishes only that."""
+    return fund_amount(line, fund, "personnel") + fund_amount(line, fund, "public") + fund_amount(line, fund, "basic")
 
 
 def line_fund_total(line: FunctionLine, fund: str) -> Decimal:
@@ -38,11 +39,11 @@ def line_fund_total(line: FunctionLine, fund: str) -> Decimal:
 
 
 def line_basic(line: FunctionLine) -> Decimal:
-    return total(basic(line, f) for f in FUNDS)
+    return total(basic(line, f) for f in SPENDING_SOURCES)
 
 
 def line_project(line: FunctionLine) -> Decimal:
-    return total(fund_amount(line, f, "project") for f in FUNDS)
+    return total(fund_amount(line, f, "project") for f in SPENDING_SOURCES)
 
 
 def line_total(line: FunctionLine) -> Decimal:
@@ -90,6 +91,7 @@ class Totals:
     year_end_total: Decimal = ZERO
     prior_spending: Decimal | None = None
     prior_by_fund: dict[str, Decimal | None] = field(default_factory=dict)
+    by_income_fund: dict[str, Decimal] = field(default_factory=dict)  # spending of each named income source
 
 
 def income_amounts(budget: Budget) -> dict[str, Decimal]:
@@ -102,8 +104,8 @@ def income_amounts(budget: Budget) -> dict[str, Decimal]:
 
 def totals(budget: Budget) -> Totals:
     lines = budget.expenditure
-    personnel = total(fund_amount(x, f, "personnel") for x in lines for f in FUNDS)
-    public = total(fund_amount(x, f, "public") for x in lines for f in FUNDS)
+    personnel = total(fund_amount(x, f, "personnel") for x in lines for f in SPENDING_SOURCES)
+    public = total(fund_amount(x, f, "public") for x in lines for f in SPENDING_SOURCES)
     project = total(line_project(x) for x in lines)
     income = income_amounts(budget)
     priors = [p for x in lines if (p := line_prior(x)) is not None]
@@ -113,7 +115,7 @@ def totals(budget: Budget) -> Totals:
         prior_by_fund[fund] = total(fund_priors) if fund_priors else None
     return Totals(
         spending=total(line_total(x) for x in lines),
-        basic=personnel + public,
+        basic=total(line_basic(x) for x in lines),
         personnel=personnel,
         public=public,
         project=project,
@@ -124,6 +126,7 @@ def totals(budget: Budget) -> Totals:
         year_end_total=total(getattr(budget.year_end_balance, f) for f in FUNDS),
         prior_spending=total(priors) if priors else None,
         prior_by_fund=prior_by_fund,
+        by_income_fund={f: total(line_fund_total(x, f) for x in lines) for f in INCOME_FUNDS},
     )
 
 

@@ -12,6 +12,8 @@ import re
 
 import jinja2
 
+from generator.check import slips
+from generator.core.erratum import Erratum
 from generator.core.explained import ExplainedLine
 from generator.core.mdtext import md_escape, yaml_str
 from generator.core.specs import SectionSpec
@@ -50,6 +52,10 @@ def errata_page(ctx: PageContext, env: jinja2.Environment) -> str:
         "",
     ]
     for i, e in enumerate(b.errata, 1):
+        if e.kind in slips.CHECKED:
+            out += _checked(i, e, ctx)
+            continue
+        assert e.section is not None and e.published is not None  # validation refuses a sentence erratum without them
         section = ctx.profile.section(e.section)
         text, arithmetic = computed(env, ctx, section, e.code) if section else ("（地区模板中没有这一小节）", "")
         out += [
@@ -65,3 +71,22 @@ def errata_page(ctx: PageContext, env: jinja2.Environment) -> str:
         if e.note:
             out += [f"**说明**：{md_escape(e.note)}", ""]
     return "\n".join(out)
+
+
+def _checked(i: int, e: Erratum, ctx: PageContext) -> list[str]:
+    """A slip the validator recomputed (check.slips): where, the published text, the correct one, the arithmetic."""
+    profile = ctx.profile
+    verdict = slips.evaluate(e, ctx.b, ctx.registry, profile)
+    titles = {**{s.key: s.title for s in profile.sections}, **{t.key: t.title for t in profile.tables}}
+    where = titles.get(e.table or e.section or "", e.table or e.section or "")
+    detail = " ".join(x for x in (e.code, e.row, e.column) if x)
+    out = [f"## {i}. {md_escape(where)}" + (f"：{md_escape(detail)}" if detail else ""), ""]
+    if e.published:
+        out += [f"**原文**：{md_escape(e.published)}", ""]
+    out += [f"**原文所印**：{md_escape(verdict.shown(verdict.published))}", "",
+            f"**应为**：{md_escape(verdict.shown(verdict.correct))}", ""]
+    if verdict.arithmetic:
+        out += [f"**算式**：{md_escape(verdict.arithmetic)}", ""]
+    if e.note:
+        out += [f"**说明**：{md_escape(e.note)}", ""]
+    return out

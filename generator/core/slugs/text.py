@@ -19,15 +19,22 @@ MISSING_REASON = Slug(
     "在该行填写 reason（如“人员增加”“压减经费”），写成一句能接在“主要原因是”后面的话。")
 REASON_DIRECTION_MISMATCH = Slug(
     GROUP, "reason-direction-mismatch", W, "原因与增减方向相反",
-    "金额减少而原因写“增加”，或金额增加而原因写“减少/压减”：生成的句子会自相矛盾，请核对原因或金额。",
+    "金额减少而原因写“增加”，或金额增加而原因写“减少/压减”：生成的句子会自相矛盾，请核对原因或金额。与上年预算数（prior）比较，"
+    "或只记了上年执行数（prior_actual）时与执行数比较。",
     "核对金额和上年数（prior）；金额无误时改写 reason，使它与增减方向一致。")
 PRIOR_VIEWS_DISAGREE = Slug(
     GROUP, "prior-views-disagree", W, "上年数在不同口径下合计不一致",
     "一般公共预算的上年数，按功能分类（项）汇总与按经济分类（基本 + 项目，款）汇总应当相等；"
-    "不等通常说明某些上年存在、今年取消的科目没有列出（可只填 prior 记录）。",
+    "不等通常说明某些上年存在、今年取消的科目没有列出（可只填 prior 记录）。"
+    "文件有项目支出而没有项目支出经济分类（project_by_economic）时不做这项检查。",
     "对照上年的公开报表，把上年有、今年取消的科目补进 basic_by_economic / project_by_economic（只填 prior，"
     "本年数填 0），或改正填错的上年数，直到两边的上年合计相等。")
 STAFF_OVER_ESTABLISHMENT = Slug(
     GROUP, "staff-over-establishment", W, "在职人数超过编制数",
     "在职实有人数多于行政、事业、工勤编制之和，请核对。",
     "核对 overview.staff 中的在职人数（in_service）与三类编制数（establishment），改正填错的一项。")
+NAMES_ANOTHER_LINE = Slug(
+    GROUP, "names-another-line", W, "原因或用途写的是另一个科目",
+    "功能分类（项）的用途（purpose）或原因（reason）提到了本文件另一个科目，却没有提到本科目：多半是从相邻的科目复制过来忘了改（"
+    "如 职业年金缴费 的原因写成“事业单位离退休经费增加”）。",
+    "把该行的 purpose 或 reason 改成说明本科目的话；确实与另一科目有关时，在文字中也写上本科目的名称。")
