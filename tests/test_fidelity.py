@@ -16,11 +16,15 @@ import yaml
 from support import FIXTURES, SEED, SEED_REL, line_of, run_cli
 
 from generator.check.validate import Report
-from generator.core import totals
+from generator.core import profiles, registry, totals
+from generator.core.facts import Facts
+from generator.core.model import Budget
+from generator.derive.context import page_context
 from generator.load.budget import Loaded, parse_budget
-from generator.load.loader import load
+from generator.load.loader import load, parse
 from generator.publish import indexes
 from generator.publish.environment import ENV
+from generator.publish.errata import errata_page
 from generator.publish.pages import render_department
 
 SLIPS = yaml.safe_load((FIXTURES / "seed-slips.yaml").read_text(encoding="utf-8"))
@@ -220,11 +224,66 @@ def test_itemised_figures_are_checked(validate_text: Callable[..., Report], seed
 
 
 @pytest.mark.parametrize(("entry", "slug"), [
-    ("  - {part: tables, section: no_such_table, published: 原文}\n", "errata-unknown-section"),
+    ("  - {table: no_such_table, published: 原文, correct: 更正}\n", "errata-unknown-section"),
     ("  - {part: overview, section: assets, published: 原文}\n", "errata-unknown-section"),
-    ("  - {part: tables, section: projects, code: \"30201\", published: 原文}\n", "errata-unknown-code"),
+    ("  - {part: sections, table: projects, published: 原文, correct: 更正}\n", "errata-unknown-section"),
+    ("  - {table: projects, code: \"30201\", published: 原文, correct: 更正}\n", "errata-unknown-code"),
+    ("  - {table: projects, published: 原文}\n", "erratum-unresolved"),  # nothing to regenerate it from
 ])
 def test_errata_places_are_checked(validate_text: Callable[..., Report], seed_text: str, entry: str, slug: str) -> None:
     text = seed_text.replace("errata:\n", "errata:\n" + entry, 1)
     report = validate_text(text)
     assert slug in [p.slug for p in report.errors], [p.message for p in report.problems]
+
+
+# ---------------------------------------------------------------- one errata model for every locality
+
+SHANGHAI_2024 = SEED.parents[1] / "2024" / "putuo-wanli.yaml"
+
+
+def _shanghai_2024() -> Loaded:
+    doc = load(SHANGHAI_2024)
+    budget, problems = parse_budget(doc)
+    assert budget is not None, problems
+    return Loaded(SHANGHAI_2024, doc, budget)
+
+
+def _errata(budget: Budget) -> str:
+    return errata_page(page_context(budget, registry.for_year(budget.year), profiles.load(budget.profile)), ENV)
+
+
+def test_a_total_stated_in_wan_is_compared_in_the_files_unit() -> None:
+    """Shanghai 2024 records its stated prior totals in 万元 (unit: 万元) against a file in 元, and publishes no
+    line priors (only prior execution): the prior facts are converted, and no line view is held to them."""
+    b = _shanghai_2024().budget
+    assert b.unit == "元" and b.prior_totals is not None and b.prior_totals.unit == "万元"
+    assert Facts(b)["spending.fiscal.prior"] == Decimal("164978600"), Facts(b)["spending.fiscal.prior"]
+    assert totals.prior_gaps(b) == []
+
+
+def test_a_recomputed_cell_erratum_serves_the_seed_too(validate_text: Callable[..., Report], seed_text: str) -> None:
+    """Shanghai's recomputed kinds work on a Harbin file: a misprinted table cell is a published-slip warning and an
+    entry of the grouped 勘误 page (under its table, with what was printed, what is right and the arithmetic)."""
+    entry = '  - {kind: cell, table: expenditure_summary, row: "208", column: 合计, printed: "900.00"}\n'
+    text = seed_text.replace("errata:\n", "errata:\n" + entry, 1)
+    line = line_of(text, r'^  - \{kind: cell')
+    report = validate_text(text)
+    assert ("published-slip", SEED_REL, line) in _found(report, "published-slip"), [p.message for p in report.problems]
+    doc = parse(text, str(SEED))
+    budget, _ = parse_budget(doc)
+    assert budget is not None
+    page = _plain(_errata(budget)).replace("**", "")
+    tables = page[page.index("## 第二部分"): page.index("## 第三部分")]
+    block = tables[tables.index("支出总表"):]
+    assert "原文所印：900.00万元" in block and "应为：938.32万元" in block and "（计算错误）" in block, block[:600]
+
+
+def test_a_reason_against_the_direction_in_shanghai_is_kept_as_an_erratum() -> None:
+    """Shanghai 2024 item 4 (110.60 below an execution of 114.00, reason “经费增加”): the reason left the YAML
+    (it would be an error), the published sentence is on the 勘误 page as a contradiction."""
+    loaded = _shanghai_2024()
+    line = next(x for x in loaded.budget.expenditure if x.code == "2013302")
+    assert line.general_budget is not None and line.general_budget.reason is None
+    page = _plain(_errata(loaded.budget))
+    assert "宣传事务一般行政管理事务经费增加" in page and "2013302 一般行政管理事务（自相矛盾）" in page
+    assert page.count("\n#### ") == len(loaded.budget.errata)

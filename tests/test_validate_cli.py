@@ -36,7 +36,7 @@ def test_seed_validates_and_prints_its_warnings() -> None:
 
 
 def test_seed_json_report() -> None:
-    result = run_cli("validate", "--format", "json", "budgets/")
+    result = run_cli("validate", "--format", "json", SEED_REL)  # budgets/ also holds the Shanghai files (test_shanghai)
     assert result.code == 0, result.explain()
     report = result.json()
     assert (report["valid"], report["errors"], report["warnings"]) == (True, 0, 3), result.explain()

@@ -108,10 +108,11 @@ def validate_paths(
         if loaded is not None:
             report.budgets.append(loaded)
     report.problems += cross_file(report.budgets)
-    # Messages quote the file (reasons, names, keys): one printable line each, whatever the file holds.
+    # Messages quote the file (reasons, names, keys): one printable line each, whatever the file holds. A problem of
+    # a profile or code list is found once per budget that uses it and reported once.
     report.problems = rules.sort_problems(
         p if printable(p.message) == p.message else replace(p, message=printable(p.message))
-        for p in report.problems)
+        for p in dict.fromkeys(report.problems))
     return report
 
 

@@ -15,6 +15,13 @@ FUND_NAMES = {
     "unit_funds": "单位资金",
 }
 FISCAL_FUNDS = ("general_budget", "gov_fund", "state_capital")  # 财政拨款
+# Spending a line finances from a named income source (where the 收入预算总表 is classified by function and
+# split by source: 事业收入 / 事业单位经营收入 / 其他收入); Harbin-style files record these as unit_funds.
+INCOME_FUNDS: tuple[str, ...] = ("business_income", "operating_income", "other_income")
+INCOME_FUND_NAMES = {"business_income": "事业收入", "operating_income": "事业单位经营收入", "other_income": "其他收入"}
+# The income line each of them spends (Income field).
+INCOME_FUND_SOURCE = {"business_income": "business", "operating_income": "operating", "other_income": "other"}
+SPENDING_SOURCES: tuple[str, ...] = FUNDS + INCOME_FUNDS  # every block a function line can hold
 
 # 一般公共预算“三公”经费, in the order the tables list them, and the economic 款 each must equal.
 THREE_PUBLIC = {"outbound": "因公出国（境）费", "vehicle_purchase": "公务用车购置费",

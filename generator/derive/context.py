@@ -54,7 +54,7 @@ class PageContext:
     tables: dict[str, Table]  # by table key, in the profile's order
     lines: dict[str, list[ExplainedLine]]  # the lines each section explains, by section key
     p: Phrases
-    staff: Staff
+    staff: Staff | None  # None: the locality does not publish staff counts
     glossary: list[GlossaryItem]
     income_sources: list[tuple[str, Decimal]]  # (label, amount) of every income source with an amount
     classes: list[tuple[str, Decimal]]  # (类 name, spending of all funds)
@@ -97,8 +97,10 @@ def staff_change(current: int, prior: int | None) -> str:
     return f"增加{d}人" if d > 0 else (f"减少{-d}人" if d < 0 else "无变化")
 
 
-def staff(b: Budget) -> Staff:
+def staff(b: Budget) -> Staff | None:
     s = b.overview.staff
+    if s is None:
+        return None
     actual = s.in_service.current + s.retired.current
     prior = None if s.in_service.prior is None or s.retired.prior is None else s.in_service.prior + s.retired.prior
     return Staff(s.establishment.administrative + s.establishment.institutional + s.establishment.worker, actual,

@@ -170,7 +170,9 @@ def department_rows(spec: TableSpec, basis: Basis) -> Body:
     if source.empty_when_zero and not any(values.values()):
         return [], True
     d = basis.budget.department
-    units = ((d.supervisor.code, d.supervisor.name, "group", 0), (d.code, d.name, "leaf", 1))
+    # A supervisor row above the department's own when the file records one (absent: the department alone).
+    units = (((d.supervisor.code, d.supervisor.name, "group", 0), (d.code, d.name, "leaf", 1)) if d.supervisor
+             else ((d.code, d.name, "leaf", 0),))
     return [BodyRow({**values, "code": code, "name": name}, kind, level, code, f"{code} {name}")  # type: ignore[arg-type]
             for code, name, kind, level in units], False
 

@@ -16,12 +16,13 @@ from decimal import Decimal
 
 import jinja2
 
+from generator.check import slips
 from generator.core import totals
+from generator.core.erratum import Erratum
 from generator.core.explained import ExplainedLine
 from generator.core.mdtext import md_escape, yaml_str
-from generator.core.model import Budget, Erratum
+from generator.core.model import Budget
 from generator.core.money import convert, fmt
-from generator.core.profiles import Profile
 from generator.core.specs import SectionSpec
 from generator.core.vocabulary import ERRATUM_CATEGORIES, ERRATUM_PARTS, cn_index
 from generator.derive.context import PageContext
@@ -70,23 +71,33 @@ def _line_name(ctx: PageContext, section: str | None, code: str) -> str:
     """The name of the line an erratum's code points at (its last path element), or ''."""
     lines: list[ExplainedLine] = ctx.lines.get(section or "", [])
     line = next((x for x in lines if x.code == code), None)
-    return line.path[-1][0] if line and line.path else ""
+    if line and line.path:
+        return line.path[-1][0]
+    return next((x.name for x in ctx.b.expenditure if x.code == code), "")  # a section that explains no lines
 
 
-def _place(e: Erratum, profile: Profile) -> tuple[int, int, str]:
+def _place(e: Erratum, ctx: PageContext) -> tuple[int, int, str]:
     """(part rank, rank within the part, heading) of an erratum's place in the document (the profile's order)."""
-    parts = list(ERRATUM_PARTS)
-    sections = {s.key: s.title for s in profile.sections}
-    tables = {s.key: s.title for s in profile.tables}
-    if e.part == "sections" and e.section:
-        keys = list(sections)
-        rank = keys.index(e.section) if e.section in keys else len(keys)
-        return parts.index(e.part), rank, f"{cn_index(rank + 1)}、{sections.get(e.section, e.section)}"
-    if e.part == "tables" and e.section:
-        keys = list(tables)
-        rank = keys.index(e.section) if e.section in keys else len(keys)
-        return parts.index(e.part), rank, f"表{rank + 1} {tables.get(e.section, e.section)}"
-    return parts.index(e.part), 0, ""
+    part = e.place or "sections"
+    rank = list(ERRATUM_PARTS).index(part)
+    key = e.table if part == "tables" else e.section if part == "sections" else None
+    if not key:
+        return rank, 0, ""
+    specs = ctx.profile.tables if part == "tables" else ctx.profile.sections
+    titles = {s.key: s.title for s in specs}
+    at = list(titles).index(key) if key in titles else len(titles)
+    title = titles.get(key, key)
+    return rank, at, f"表{at + 1} {title}" if part == "tables" else f"{cn_index(at + 1)}、{title}"
+
+
+def _title(e: Erratum, ctx: PageContext) -> str:
+    """An entry's heading: the line (code and name), cell (row and column) or term it is about, and its category."""
+    kind = ERRATUM_CATEGORIES[c] if (c := e.shown_category) else ""
+    if e.code:
+        what = f"{e.code} {_line_name(ctx, e.section, e.code)}".strip()
+    else:
+        what = " ".join(x for x in (e.row, e.column) if x)
+    return md_escape(what) + (f"（{kind}）" if kind else "") if what else (kind or "差错")
 
 
 def errata_page(ctx: PageContext, env: jinja2.Environment) -> str:
@@ -106,23 +117,24 @@ def errata_page(ctx: PageContext, env: jinja2.Environment) -> str:
     notes = _prior_notes(b)
     if notes:
         out += ["## 上年合计", "", *notes, ""]
-    placed = sorted(enumerate(b.errata), key=lambda ie: (_place(ie[1], ctx.profile)[:2], ie[0]))
+    placed = sorted(enumerate(b.errata), key=lambda ie: (_place(ie[1], ctx)[:2], ie[0]))
     part = heading = None
     for n, (_, e) in enumerate(placed, 1):
-        where = _place(e, ctx.profile)[2]
-        if e.part != part:
-            part, heading = e.part, None
-            out += [f"## {ERRATUM_PARTS[e.part]}", ""]
+        where = _place(e, ctx)[2]
+        if (e.place or "sections") != part:
+            part, heading = e.place or "sections", None
+            out += [f"## {ERRATUM_PARTS[part]}", ""]
         if where and where != heading:
             heading = where
             out += [f"### {md_escape(where)}", ""]
-        kind = ERRATUM_CATEGORIES[e.category] if e.category else ""
-        what = f"{e.code} {_line_name(ctx, e.section, e.code)}".strip() if e.code else ""
-        title = md_escape(what) + (f"（{kind}）" if kind else "") if what else (kind or "差错")
-        out += [f"#### {n}. {title}", "", f"**原文**：{md_escape(e.published)}", ""]
-        if e.corrected:
-            out += [f"**更正**：{md_escape(e.corrected)}", ""]
-        elif e.part == "sections" and e.section:
+        out += [f"#### {n}. {_title(e, ctx)}", ""]
+        if e.published:
+            out += [f"**原文**：{md_escape(e.published)}", ""]
+        if e.kind in slips.CHECKED:
+            out += _checked(e, ctx)
+        elif e.correct:
+            out += [f"**更正**：{md_escape(e.correct)}", ""]
+        elif e.section:
             section = ctx.profile.section(e.section)
             text, arithmetic = computed(env, ctx, section, e.code) if section else ("（地区模板中没有这一小节）", "")
             out += [f"**计算结果**：{text}", ""]
@@ -131,3 +143,14 @@ def errata_page(ctx: PageContext, env: jinja2.Environment) -> str:
         if e.note:
             out += [f"**说明**：{md_escape(e.note)}", ""]
     return "\n".join(out)
+
+
+def _checked(e: Erratum, ctx: PageContext) -> list[str]:
+    """A slip the validator recomputed (check.slips): what was printed, what is correct, the arithmetic."""
+    verdict = slips.evaluate(e, ctx.b, ctx.registry, ctx.profile)
+    printed = verdict.shown(verdict.published)
+    out = [f"**原文所印**：{md_escape(printed)}", ""] if printed != e.published else []  # a wording slip: 原文 is it
+    out += [f"**应为**：{md_escape(verdict.shown(verdict.correct))}", ""]
+    if verdict.arithmetic:
+        out += [f"**算式**：{md_escape(verdict.arithmetic)}", ""]
+    return out

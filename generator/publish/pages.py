@@ -42,7 +42,8 @@ def render_department(item: Loaded, source_url: str | None = None, extra: dict[s
     (the slowest download, half the time of a department: ``generator render`` leaves it to ``site``).
     """
     b = item.budget
-    ctx = page_context(b, registry.for_year(b.year), profile or profiles.load(b.profile))
+    reg = item.registry or registry.for_year(b.year)  # the repository's own codes (budgets/_codes) included
+    ctx = page_context(b, reg, profile or profiles.load(b.profile))
     base = dept_dir(b)
     files = downloads.department_files(ctx, item.document.text, workbook)
     page = ENV.get_template("department.md.j2").render(
@@ -71,7 +72,9 @@ def load_all(budgets_dir: Path, cache: dict[Any, Any] | None = None, publishing:
     errors = [p for p in problems if p.severity is Severity.ERROR]
     if errors:
         raise ValidationFailed(errors)
-    return sorted(report.budgets, key=lambda x: (x.budget.year, x.budget.department.code))
+    # A locality whose layout is not configured yet (profile ``publish: false``) is validated, not published.
+    published = [x for x in report.budgets if profiles.load(x.budget.profile).publish]
+    return sorted(published, key=lambda x: (x.budget.year, x.budget.department.code))
 
 
 # Departments are independent, so a cold render of many of them is spread over processes.

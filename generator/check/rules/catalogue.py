@@ -15,6 +15,7 @@ from generator.core import slugs
 from generator.core.errors import Severity
 from generator.core.model import Budget
 from generator.core.profiles import Profile
+from generator.core.recorded import RECORDED
 from generator.core.registry import Registry
 from generator.load.loader import Document
 
@@ -68,6 +69,8 @@ Check = Callable[[Context], Iterable[Finding]]
 class Rule:
     kind: slugs.Slug
     check: Check = field(repr=False)
+    needs: tuple[str, ...] = ()
+    """Facts (:data:`generator.core.recorded.RECORDED`) the rule needs; it does not run when the file leaves one out."""
 
     @property
     def slug(self) -> str:
@@ -89,15 +92,22 @@ class Rule:
 CATALOGUE: dict[str, Rule] = {}
 
 
-def rule(kind: slugs.Slug) -> Callable[[Check], Check]:
-    """Register a check as the rule that reports ``kind`` (an entry of the slug catalogue, checked here)."""
+def rule(kind: slugs.Slug, needs: tuple[str, ...] = ()) -> Callable[[Check], Check]:
+    """Register a check as the rule that reports ``kind`` (an entry of the slug catalogue, checked here).
+
+    ``needs`` names the facts the check reads that a locality may leave out (absent, not zero): the rule
+    does not run on a file that omits one of them, so a fact a locality does not publish raises no false alarm.
+    """
     if slugs.CATALOGUE.get(kind.slug) is not kind:
         raise slugs.UndeclaredSlug(f"rule {kind.slug!r} is not an entry of generator.core.slugs")
+    unknown = [key for key in needs if key not in RECORDED]
+    if unknown:
+        raise ValueError(f"rule {kind.slug} needs unknown facts {unknown}")
 
     def register(fn: Check) -> Check:
         if kind.slug in CATALOGUE:
             raise ValueError(f"duplicate rule slug {kind.slug}")
-        CATALOGUE[kind.slug] = Rule(kind, fn)
+        CATALOGUE[kind.slug] = Rule(kind, fn, needs)
         return fn
 
     return register

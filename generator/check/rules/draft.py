@@ -30,7 +30,7 @@ def unfilled_draft(ctx: Context) -> Iterator[Finding]:
 
 @rule(UNFILLED_AMOUNT)
 def unfilled_amount(ctx: Context) -> Iterator[Finding]:
-    for loc, label, current, prior, _reason in changed_lines(ctx):
+    for loc, label, current, prior, _reason, _basis in changed_lines(ctx):
         if prior is not None and unfilled(ctx, current, prior):
             yield Finding(loc, f"{label} 本年数未填写（现为 0，上年 {ctx.amt(prior)}）")
 

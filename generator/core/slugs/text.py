@@ -21,13 +21,15 @@ MISSING_REASON = Slug(
 REASON_DIRECTION_MISMATCH = Slug(
     GROUP, "reason-direction-mismatch", E, "原因与增减方向相反",
     "金额减少而原因写“增加”，或金额增加而原因写“减少/压减”：生成的句子自相矛盾，是假话，所以是错误，不能发布。"
+    "与上年预算数（prior）比较，或只记了上年执行数（prior_actual）时与执行数比较。"
     "公开文本本身就这样写时，句子原文记入勘误（errata），YAML 里的 reason 改成真实原因或删去。",
     "核对金额和上年数（prior）；金额无误时改写 reason，使它与增减方向一致（不知道真实原因就删去 reason），"
     "并把公开原文记入 errata。")
 PRIOR_VIEWS_DISAGREE = Slug(
     GROUP, "prior-views-disagree", W, "上年数在不同口径下合计不一致",
     "一般公共预算的上年数，按功能分类（项）汇总与按经济分类（基本 + 项目，款）汇总应当相等；"
-    "不等通常说明某些上年存在、今年取消的科目没有列出（可只填 prior 记录）。",
+    "不等通常说明某些上年存在、今年取消的科目没有列出（可只填 prior 记录）。"
+    "文件有项目支出而没有项目支出经济分类（project_by_economic）时不做这项检查。",
     "对照上年的公开报表，把上年有、今年取消的科目补进 basic_by_economic / project_by_economic（只填 prior，"
     "本年数填 0），或改正填错的上年数，直到两边的上年合计相等。")
 STAFF_OVER_ESTABLISHMENT = Slug(
@@ -49,3 +51,8 @@ ITEMISED_FIGURES_MISMATCH = Slug(
     GROUP, "itemised-figures-mismatch", W, "文字中的分项金额与预算数不符",
     "绩效目标等文字逐项写出了同一单位的金额（如“系统维护3.2万元，云平台租赁费1.8万元”），它们的和却不等于该项目的预算数。",
     "核对文字中的分项金额；公开文本本身如此时照录原文，并把它记入勘误（errata，category: itemisation）。")
+NAMES_ANOTHER_LINE = Slug(
+    GROUP, "names-another-line", W, "原因或用途写的是另一个科目",
+    "功能分类（项）的用途（purpose）或原因（reason）提到了本文件另一个科目，却没有提到本科目：多半是从相邻的科目复制过来忘了改（"
+    "如 职业年金缴费 的原因写成“事业单位离退休经费增加”）。",
+    "把该行的 purpose 或 reason 改成说明本科目的话；确实与另一科目有关时，在文字中也写上本科目的名称。")
