@@ -26,12 +26,14 @@ FIXTURES = ROOT / "tests" / "fixtures"
 def seed_warnings() -> set[tuple[str, int]]:
     """(slug, line) of the warnings the published seed is known to raise, found by content not number.
 
-    行政运行 is 170.43 against a prior of 189.92 while its reason says 增加; and the function-view
-    priors (861.46) disagree with the economic-view priors (568.64), reported at ``basic_by_economic:``.
+    行政运行 fell by 10.26% and its published reason (“增加”) contradicted that, so the seed records no reason;
+    the function-view priors (861.46) disagree with the economic-view priors (568.64), reported at
+    ``basic_by_economic:``; the 五星评价系统 goal itemises 3.2 + 1.8 = 5.0 against a 4.00 budget.
     """
     text = SEED.read_text(encoding="utf-8")
-    return {("reason-direction-mismatch", line_of(text, r"personnel: 140\.71")),
-            ("prior-views-disagree", line_of(text, r"^basic_by_economic:"))}
+    return {("missing-reason", line_of(text, r"personnel: 140\.71")),
+            ("prior-views-disagree", line_of(text, r"^basic_by_economic:")),
+            ("itemised-figures-mismatch", line_of(text, r"^    goal: 五星系统"))}
 
 
 @dataclass

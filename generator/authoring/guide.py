@@ -129,6 +129,8 @@ def type_words(tp: Any, meta: list[Any]) -> str:
         return f"列表（每项：{inner}）" + count
     if _model(tp):
         return "映射，字段见下"
+    if tp is bool:
+        return "是否（`true` / `false`）"
     if tp is datetime.date:
         return "日期（年-月-日，如 2024-08-31）"
     if tp is Decimal:

@@ -5,7 +5,7 @@ key order and anchors survive. For every published line:
 
 * ``prior`` = last year's amount of that line (function 项 per fund: personnel + public +
   project; economic 款: its amount or the sum of its items; each 三公 category; 机关运行经费);
-  staff ``prior`` = last year's ``current``;
+  staff ``prior`` = last year's ``current``; stated ``prior_totals`` = last year's totals (``unlisted`` 0);
 * this year's amounts are ``0`` with a ``# 待填写`` comment — a number, so the draft is a valid
   file that validates and previews, and a marker (:mod:`generator.check.rules.markers`) that is the
   contract with the validator: ``validate`` warns ``unfilled-draft`` while any marker is left
@@ -118,6 +118,26 @@ def _amount_changes(data: Any, last: Budget) -> None:
         _set_prior(oc, last.operating_costs.amount)
 
 
+def _prior_totals(data: Any, last: Budget) -> None:
+    """A file that states last year's totals (``prior_totals``) gets last year's file's totals, exact and in the
+    file's unit (the keys kept in place with their comments, missing ones added); nothing unlisted."""
+    pt = data.get("prior_totals")
+    if not isinstance(pt, CommentedMap):
+        return
+    t = totals.totals(last)
+    values = {"income": t.income_total, "spending": t.spending,
+              "fiscal": sum((t.by_fund[f] for f in FISCAL_FUNDS), Decimal(0)),
+              **{f: t.by_fund[f] for f in FISCAL_FUNDS}}
+    for key, value in values.items():
+        pt[key] = value
+    if "unit" in pt:  # the totals are now exact, in the file's unit (last year's may have been stated in 万元 only)
+        del pt["unit"]
+    unlisted = pt.get("unlisted")
+    if isinstance(unlisted, CommentedMap):  # kept (with the comments attached to it): last year's lines are all listed
+        for key in list(unlisted):
+            unlisted[key] = 0
+
+
 def _zero_all(node: Any) -> None:
     """Every figure under ``node`` (procurement, assets, balances, projects) becomes 0 # 待填写."""
     if isinstance(node, CommentedSeq):
@@ -143,17 +163,6 @@ def _staff(data: Any, last: Budget) -> None:
         _todo(node, "current")
 
 
-def _prior_totals(data: Any, last: Budget) -> None:
-    """A file that states last year's totals (``prior_totals``) gets last year's file's totals, in its unit."""
-    if not isinstance(data.get("prior_totals"), CommentedMap):
-        return
-    t = totals.totals(last)
-    data["prior_totals"] = CommentedMap([
-        ("income", t.income_total), ("spending", t.spending),
-        ("fiscal", sum((t.by_fund[f] for f in FISCAL_FUNDS), Decimal(0))),
-        *((f, t.by_fund[f]) for f in FISCAL_FUNDS)])
-
-
 def _income(data: Any) -> None:
     for node in (data.get("income") or {}).values():
         if isinstance(node, CommentedMap):
@@ -177,6 +186,7 @@ def scaffold_text(source: Path, year: int) -> str:
     _expenditure(data, last)
     _economic(data, last)
     _amount_changes(data, last)
+    _prior_totals(data, last)
     for key in ("carryover", "year_end_balance", "projects", "procurement", "assets", "performance_summary"):
         if key in data:
             _zero_all(data[key])

@@ -20,6 +20,7 @@ import yaml
 
 from generator.check import rules
 from generator.core import profiles, registry
+from generator.core.erratum import Erratum
 from generator.core.errors import InputError, Problem, Severity, printable, quoted
 from generator.core.explained import lines_for
 from generator.core.model import Budget
@@ -70,43 +71,72 @@ SECTION_TEMPLATES = Path(str(resources.files("generator") / "publish" / "templat
 
 
 def check_errata(doc: Document, budget: Budget, profile: Profile, reg: Registry) -> list[Problem]:
-    """What the 勘误 page needs: a section the profile publishes, and a code among the lines that section
-    explains (the section spec's ``lines``)."""
+    """What the 勘误 page needs of every erratum: a place the profile publishes (a table, a section, or a part) that
+    agrees with ``part``; and of a ``sentence``: its published text, a section to regenerate it from unless it
+    gives ``correct``, and a code among the lines that section explains (the section spec's ``lines``). The other
+    kinds are recomputed by the rules in check.rules.errata."""
     if not budget.errata:
         return []
-    titles = {s.key: s.title for s in profile.sections}
     problems: list[Problem] = []
+
+    def report(i: int, slug: str, message: str, *where: str) -> None:
+        mark = doc.mark(("errata", i, *where))
+        problems.append(Problem(slug, Severity.ERROR, message, doc.path, mark.line, mark.column))
+
     for i, erratum in enumerate(budget.errata):
+        if erratum.part is not None and erratum.place != erratum.part:
+            report(i, "errata-unknown-section", f"勘误的 part 为 {quoted(erratum.part)}，与所填的 section、table 或类型"
+                   f"（{erratum.kind}）所在部分 {quoted(str(erratum.place))} 不一致", "part")
+            continue
         if erratum.kind != "sentence":
-            continue  # the other kinds are recomputed by the rules in check.rules.errata
-        if erratum.section is None or erratum.published is None:
-            mark = doc.mark(("errata", i))
-            problems.append(Problem("erratum-unresolved", Severity.ERROR,
-                                    "勘误无法核对：sentence 类勘误须填写 section 和 published", doc.path, mark.line, mark.column))
             continue
-        section, code = profile.section(erratum.section), erratum.code
-        if section is None or not (SECTION_TEMPLATES / f"{section.template_name}.md.j2").is_file():
-            mark = doc.mark(("errata", i, "section"))
-            problems.append(Problem(
-                "errata-unknown-section", Severity.ERROR,
-                f"勘误的小节 {quoted(erratum.section)} 不是地区模板 {profile.key} 的情况说明小节（可用：{'、'.join(titles)}）",
-                doc.path, mark.line, mark.column))
+        if erratum.published is None:
+            report(i, "erratum-unresolved", "勘误无法核对：sentence 类勘误须填写 published")
             continue
-        if code is None:
+        refused, field = _errata_place(erratum, profile)
+        if refused:
+            report(i, "errata-unknown-section", refused, *((field,) if getattr(erratum, field, None) is not None else ()))
             continue
-        mark = doc.mark(("errata", i, "code"))
+        section = profile.section(erratum.section) if erratum.section else None
+        code = erratum.code
+        if erratum.correct is None and section is None:
+            report(i, "erratum-unresolved",
+                   "勘误无法核对：sentence 类勘误不填 correct 时须填写 section（由本项目按数据重新生成该句）")
+            continue
+        if code is not None and section is None:
+            report(i, "errata-unknown-code", "只有情况说明中逐项说明的科目才能填 code（请删去 code）", "code")
+            continue
+        if code is None or section is None:
+            continue
         if section.lines is None:
-            problems.append(Problem(
-                "errata-unknown-code", Severity.ERROR,
-                f"“{section.title}”不逐个科目说明，勘误不能填 code（请删去 code）", doc.path, mark.line, mark.column))
+            report(i, "errata-unknown-code", f"“{section.title}”不逐个科目说明，勘误不能填 code（请删去 code）", "code")
             continue
         codes = [line.code for line in lines_for(section.lines, budget, reg)]
         if code not in codes:
-            problems.append(Problem(
-                "errata-unknown-code", Severity.ERROR,
-                f"科目 {quoted(code)} 不在本文件“{section.title}”逐项说明的科目中（有：{'、'.join(codes) or '无'}）",
-                doc.path, mark.line, mark.column))
+            report(i, "errata-unknown-code",
+                   f"科目 {quoted(code)} 不在本文件“{section.title}”逐项说明的科目中（有：{'、'.join(codes) or '无'}）", "code")
     return problems
+
+
+def _errata_place(e: Erratum, profile: Profile) -> tuple[str, str]:
+    """(why the place of a sentence erratum is refused, the field to point at); ('', '') when the profile publishes
+    it. Read from the table and section specs."""
+    if e.section is not None and e.table is not None:
+        return "勘误的 section 与 table 只能填一个（情况说明小节或报表）", "table"
+    if e.place in ("overview", "glossary"):
+        return ("", "") if e.section is None else (
+            f"部门概况、名词解释的勘误不填 section（实际填了 {quoted(e.section)}）", "section")
+    if e.table is not None:
+        return ("", "") if profile.table(e.table) is not None else (
+            f"勘误的报表 {quoted(e.table)} 不是地区模板 {profile.key} 的公开报表"
+            f"（可用：{'、'.join(t.key for t in profile.tables)}）", "table")
+    if e.section is None:
+        return "勘误要指明位置：情况说明填 section，报表填 table，部门概况、名词解释填 part", "part"
+    section = profile.section(e.section)
+    if section is not None and (SECTION_TEMPLATES / f"{section.template_name}.md.j2").is_file():
+        return "", ""
+    return (f"勘误的小节 {quoted(e.section)} 不是地区模板 {profile.key} 的情况说明小节"
+            f"（可用：{'、'.join(s.key for s in profile.sections)}）", "section")
 
 
 # ---------------------------------------------------------------- finding and reading files

@@ -25,6 +25,8 @@ class ExplainedLine:
     current: Decimal
     prior: Decimal | None
     reason: str | None
+    prior_note: str | None = None
+    """``prior_adjustment``: why last year's figure is not what this view shows (printed for a new line)."""
 
 
 def _path(code: str, names: dict[str, str], labels: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -45,7 +47,7 @@ def function_lines(b: Budget, reg: Registry, fund: str) -> list[ExplainedLine]:
         if not current and not block.prior:
             continue
         out.append(ExplainedLine(x.code, _path(x.code, {**names, x.code: x.name}, ("类", "款", "项")),
-                                 current, block.prior, block.reason))
+                                 current, block.prior, block.reason, block.prior_adjustment))
     return out
 
 
@@ -57,7 +59,7 @@ def economic_lines(lines: list[Any], reg: Registry) -> list[ExplainedLine]:
         if not current and not line.prior:
             continue
         out.append(ExplainedLine(line.code, _path(line.code, {**names, line.code: line.name}, ("类", "款")),
-                                 current, line.prior, line.reason))
+                                 current, line.prior, line.reason, line.prior_adjustment))
     return out
 
 

@@ -231,6 +231,8 @@ class Indicator(Strict):
     )
     unit: OptName = Field("", description="度量单位")
     weight: Money | None = Field(None, description="权重（%）")
+    weight_inferred: bool = Field(
+        False, description="权重为推算：公开表此格为空，按权重合计 100 推得（页面上标注“推算”）")
     direction: Literal["正向", "反向"] | None = Field(None, description="指标方向性")
     note: OptText = Field("", description="备注")
 
@@ -339,6 +341,9 @@ class PriorTotals(Strict):
     general_budget: Money | None = Field(None, description="上年一般公共预算拨款（公开文本所述）")
     gov_fund: Money | None = Field(None, description="上年政府性基金预算拨款（公开文本所述）")
     state_capital: Money | None = Field(None, description="上年国有资本经营预算拨款（公开文本所述）")
+    unlisted: Balances | None = Field(
+        None, description="已知的差额：上年有、但公开文本未按科目列出的上年数，按资金来源填写（如上年有、本年取消的科目）。"
+        "填写后，各科目上年数 + 此数必须正好等于上面的合计，否则为错误（单位同 unit）")
     unit: Literal["万元", "元"] | None = Field(
         None, description="以上各数的记录单位；公开文本只给到万元时填 万元，不填则与本文件的 unit 相同")
 
@@ -380,4 +385,5 @@ class Budget(Strict):
     explanations: Explanations = Field(default_factory=Explanations, description="说明中的原因文字")
     prior_totals: PriorTotals | None = Field(None, description="公开文本所述的上年合计（事实；比较句以此为准）")
     errata: list[Erratum] = Field(
-        default_factory=list, description="已公开文本的差错：与数据矛盾的句子、印错的单元格和数字（生成勘误页）")
+        default_factory=list,
+        description="已公开文本中的全部差错：与数据矛盾的句子、印错的单元格和数字、错字与措辞（生成勘误页）")

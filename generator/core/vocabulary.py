@@ -87,3 +87,18 @@ def cn_index(i: int) -> str:
 # (generator.check.rules.markers reads it, the guide quotes it).
 TODO = "待填写"
 MARKER = f"# {TODO}"
+
+# The 勘误 page: the parts of a published document an erratum can point at, and the kinds of slip.
+ERRATUM_PARTS = {
+    "overview": "第一部分 部门概况",
+    "tables": "第二部分 部门预算公开报表",
+    "sections": "第三部分 部门预算情况说明",
+    "glossary": "第四部分 名词解释",
+}
+ERRATUM_CATEGORIES = {
+    "arithmetic": "计算错误",
+    "precision": "精度",
+    "wording": "文字",
+    "contradiction": "自相矛盾",
+    "itemisation": "分项与预算数不符",
+}

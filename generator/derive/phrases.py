@@ -5,8 +5,9 @@ Wording rules (documented in docs/narrative-rules.md):
 
 - up:   比上年预算增加X万元，增长Y%      down: 比上年预算减少X万元，下降Y%
 - gone (本年 0): 比上年预算减少X万元，下降100.00%
-- new (上年 0):  上年预算未安排此项支出，为本年新增   (never "增长100%")
-- same: 与上年预算持平        none (both 0): 上年预算和本年预算均未安排
+- new (上年 0):  比上年预算增加X万元（上年未安排此项预算）   (the amount kept; never "增长100%")
+- same, none (both 0): 与上年预算持平   (a none line's amount, 0.00, is printed just before; its reason
+  follows as for any change, so "未安排" is never explained by "未安排")
 - no prior recorded: no change clause at all.
 Y = |Δ| / 上年 × 100, rounded half up to two decimals; amounts two decimals.
 """
@@ -35,19 +36,25 @@ class Phrases:
         pct = percent(part, whole)
         return Markup(f"占{pct:f}%") if pct is not None else Markup("")
 
-    def change(self, current: Decimal, prior: Decimal | None, reason: str | None = None) -> Markup:
-        """'，比上年预算增加X万元，增长Y%，主要原因是…' (leading comma included), or '' with no prior."""
+    def change(self, current: Decimal, prior: Decimal | None, reason: str | None = None,
+               prior_note: str | None = None) -> Markup:
+        """'，比上年预算增加X万元，增长Y%，主要原因是…' (leading comma included), or '' with no prior.
+
+        ``prior_note`` (the line's ``prior_adjustment``) replaces “上年未安排此项预算” for a new line whose
+        spending existed last year elsewhere (e.g. under 基本支出), so the sentence does not call it new.
+        """
         if prior is None:
             return Markup("")
         ch = year_change(self._convert(current), self._convert(prior))
         d = f"{fmt(abs(ch.delta))}{self.unit}"
+        before = md_escape(prior_note.strip().rstrip("。")) if prior_note and prior_note.strip() else "上年未安排此项预算"
         text = {
             "up": f"比上年预算增加{d}，增长{ch.pct:f}%" if ch.pct is not None else "",
             "down": f"比上年预算减少{d}，下降{ch.pct:f}%" if ch.pct is not None else "",
             "gone": f"比上年预算减少{d}，下降100.00%",
-            "new": "上年预算未安排此项支出，为本年新增",
+            "new": f"比上年预算增加{d}（{before}）",
             "same": "与上年预算持平",
-            "none": "上年预算和本年预算均未安排",
+            "none": "与上年预算持平",
         }[ch.direction]
         out = Markup("，") + Markup(text)
         if reason and reason.strip():

@@ -45,7 +45,8 @@ def year_rows(items: list[Loaded]) -> list[dict[str, Any]]:
     for item in items:
         b = item.budget
         t = totals_of(item)
-        change = year_change(t.spending, t.prior_spending) if t.prior_spending is not None else None
+        prior = totals.stated_prior(b, "spending", t.prior_spending)  # the total the document states, if recorded
+        change = year_change(t.spending, prior) if prior is not None else None
         rows.append({
             "code": b.department.code,
             "name": b.department.name,

@@ -10,11 +10,14 @@ from typing import NamedTuple
 from generator.check.rules.catalogue import Context, Finding, Loc, rule
 from generator.check.rules.markers import unfilled_lines
 from generator.core import totals
-from generator.core.money import total, year_change
+from generator.core.money import convert, fmt, total, year_change
 from generator.core.slugs.text import (
+    ITEMISED_FIGURES_MISMATCH,
     MISSING_REASON,
     NAMES_ANOTHER_LINE,
     PLACEHOLDER_TEXT,
+    PRIOR_TOTAL_MISMATCH,
+    PRIOR_TOTAL_UNLISTED,
     PRIOR_VIEWS_DISAGREE,
     REASON_DIRECTION_MISMATCH,
     STAFF_OVER_ESTABLISHMENT,
@@ -144,6 +147,49 @@ def staff(ctx: Context) -> Iterator[Finding]:
         yield Finding(("overview", "staff", "in_service", "current"),
                       f"在职 {s.in_service.current} 人，编制 {quota} 个", expected=f"<= {quota}",
                       actual=str(s.in_service.current))
+
+
+@rule(PRIOR_TOTAL_UNLISTED)
+def prior_total_unlisted(ctx: Context) -> Iterator[Finding]:
+    for g in totals.prior_gaps(ctx.budget):
+        if g.unlisted is None and g.gap > 0:
+            yield Finding(("prior_totals", g.key),
+                          f"{g.label} {ctx.amt(g.stated)}（公开文本所述），各科目上年数合计 {ctx.amt(g.listed)}："
+                          f"上年有 {ctx.amt(g.gap)} 未按科目列出", expected=str(g.stated), actual=str(g.listed))
+
+
+@rule(PRIOR_TOTAL_MISMATCH)
+def prior_total_mismatch(ctx: Context) -> Iterator[Finding]:
+    for g in totals.prior_gaps(ctx.budget):
+        if g.gap < 0:
+            yield Finding(("prior_totals", g.key),
+                          f"各科目上年数合计 {ctx.amt(g.listed)} 大于{g.label} {ctx.amt(g.stated)}（公开文本所述），"
+                          f"多出 {ctx.amt(-g.gap)}", expected=str(g.stated), actual=str(g.listed))
+        elif g.unlisted is not None and g.mismatch:
+            yield Finding(("prior_totals", g.key),
+                          f"{g.label} {ctx.amt(g.stated)}（公开文本所述）≠ 各科目上年数合计 {ctx.amt(g.listed)}"
+                          f" + 未列出部分 {ctx.amt(g.unlisted)}，相差 {ctx.amt(abs(g.mismatch))}",
+                          expected=str(g.stated), actual=str(g.listed + g.unlisted))
+
+
+AMOUNT_IN_TEXT = {"万元": re.compile(r"(\d+(?:\.\d+)?)\s*万元"), "元": re.compile(r"(?<![\d.万])(\d+(?:\.\d+)?)\s*(?<!万)元")}
+
+
+@rule(ITEMISED_FIGURES_MISMATCH)
+def itemised_figures(ctx: Context) -> Iterator[Finding]:
+    """Two or more amounts in the display unit in a target's goal itemise its budget: they must add up to it."""
+    b = ctx.budget
+    pattern = AMOUNT_IN_TEXT[b.display_unit]
+    for i, target in enumerate(b.performance_targets):
+        figures = [Decimal(m) for m in pattern.findall(target.goal)]
+        if len(figures) < 2:
+            continue
+        budget = convert(totals.performance_budget(b, i), b.unit, b.display_unit)
+        if total(figures) != budget:
+            shown = " + ".join(f"{f:f}{b.display_unit}" for f in figures)
+            yield Finding(("performance_targets", i, "goal"),
+                          f"“{target.name}”的绩效目标逐项写出 {shown} = {total(figures):f}{b.display_unit}，"
+                          f"预算数却是 {fmt(budget)}{b.display_unit}", expected=str(budget), actual=str(total(figures)))
 
 
 def _markers(ctx: Context) -> dict[str, str]:
