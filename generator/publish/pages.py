@@ -6,6 +6,7 @@ first, so a failure writes nothing; :mod:`generator.publish.sync` then writes th
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import re
@@ -153,7 +154,9 @@ class Renderer:
             _JOBS = [job for _, job in jobs]  # inherited by the forked workers, not pickled
             _WORKBOOKS[0] = self.workbooks
             try:
-                with multiprocessing.get_context("fork").Pool(self.workers) as pool:
+                # Each worker freezes what it inherits (every loaded budget): its collector then neither rescans
+                # those objects nor writes to them, which would copy the parent's memory page by page.
+                with multiprocessing.get_context("fork").Pool(self.workers, initializer=gc.freeze) as pool:
                     results = pool.map(_render_job, range(len(jobs)), chunksize=8)
             finally:
                 _JOBS = []
