@@ -97,8 +97,7 @@ def replace_tree(files: dict[str, bytes], out: Path, kind: str = "render") -> Re
                     shutil.copy2(old, target)
                 unchanged += 1
             else:
-                with open(target, "wb") as fh:
-                    fh.write(data)
+                Path(target).write_bytes(data)
                 written += 1
         try:  # the marker too keeps its time when it is unchanged
             if (out / outputs.MARKER).read_text(encoding="utf-8") != outputs.MARKER_TEXT:
