@@ -20,7 +20,7 @@ def md_escape(text: object) -> Markup:
     """Escape a YAML string so it renders as the literal characters, inline or in a table cell."""
     if isinstance(text, Markup):
         return text
-    if type(text) is str:  # names, codes and labels repeat across tables and pages
+    if type(text) is str and len(text) <= 200:  # names, codes and labels repeat across tables and pages
         return _escape_str(text)
     return _escape(str(text))
 
