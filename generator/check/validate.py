@@ -6,6 +6,7 @@ rules and the cross-file checks (:mod:`generator.check.crossfile`). Nothing here
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -69,7 +70,7 @@ def _check_many(todo: list[tuple[Path, str, bytes]], reason_threshold: Decimal |
     global _TODO
     _TODO, _THRESHOLD[0] = todo, reason_threshold  # inherited by the forked workers
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with multiprocessing.get_context("fork").Pool(workers, initializer=gc.freeze) as pool:  # see publish.pages
             return pool.map(_check_job, range(len(todo)), chunksize=16)
     finally:
         _TODO = []

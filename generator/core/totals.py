@@ -24,26 +24,36 @@ def fund_block(line: FunctionLine, fund: str) -> FundSpending | None:
     return block
 
 
+# The functions below are the innermost loop of every table and check (thousands of calls per department):
+# they read the fund blocks directly rather than through each other, with the same sums in the same order.
+
+
 def fund_amount(line: FunctionLine, fund: str, kind: str) -> Decimal:
-    block = fund_block(line, fund)
+    block = getattr(line, fund)
     return (getattr(block, kind) or ZERO) if block else ZERO
 
 
 def basic(line: FunctionLine, fund: str) -> Decimal:
     """基本支出 of one source: 人员经费 + 公用经费, or the unsplit ``basic`` where the locality publishes only that."""
-    return fund_amount(line, fund, "personnel") + fund_amount(line, fund, "public") + fund_amount(line, fund, "basic")
+    block = getattr(line, fund)
+    if not block:
+        return ZERO
+    return (block.personnel or ZERO) + (block.public or ZERO) + (block.basic or ZERO)
 
 
 def line_fund_total(line: FunctionLine, fund: str) -> Decimal:
-    return basic(line, fund) + fund_amount(line, fund, "project")
+    block = getattr(line, fund)
+    if not block:
+        return ZERO
+    return (block.personnel or ZERO) + (block.public or ZERO) + (block.basic or ZERO) + (block.project or ZERO)
 
 
 def line_basic(line: FunctionLine) -> Decimal:
-    return total(basic(line, f) for f in SPENDING_SOURCES)
+    return total([basic(line, f) for f in SPENDING_SOURCES])
 
 
 def line_project(line: FunctionLine) -> Decimal:
-    return total(fund_amount(line, f, "project") for f in SPENDING_SOURCES)
+    return total([fund_amount(line, f, "project") for f in SPENDING_SOURCES])
 
 
 def line_total(line: FunctionLine) -> Decimal:

@@ -96,10 +96,18 @@ def rollup(items: list[Loaded]) -> dict[str, list[tuple[str, str, str]]]:
     return {view: [(c, names[f"{view}{c}"], fmt(v)) for c, v in sorted(sums[view].items())] for view in sums}
 
 
-def department_charts(item: Loaded, loaded: list[Loaded]) -> str:
+def department_trend(items: list[Loaded]) -> list[dict[str, Any]]:
+    """``trend`` of one department's files, from the totals the index pages keep anyway."""
+    by_budget = {id(x.budget): x for x in items}
+    return trend((x.budget for x in items), lambda b: totals_of(by_budget[id(b)]))
+
+
+def department_charts(item: Loaded, loaded: list[Loaded], history: list[dict[str, Any]] | None = None) -> str:
+    """The department page's charts; ``history`` is the department's ``trend`` over every year, when the caller
+    has computed it already (once per department, not once per year and page)."""
     b = item.budget
     reg = registry.for_year(b.year)
-    t = totals.totals(b)
+    t = totals_of(item)
     unit = b.display_unit
 
     def d(v: Decimal) -> Decimal:
@@ -119,9 +127,10 @@ def department_charts(item: Loaded, loaded: list[Loaded]) -> str:
     if any(p is not None for _, p, _ in cmp):
         parts.append(charts.compare("c-yoy", "主要支出项目：本年与上年预算", cmp, unit,
                                     "#table-general-budget-expenditure", "一般公共预算支出表"))
-    history = [x.budget for x in loaded if x.budget.department.code == b.department.code]
+    if history is None:
+        history = trend(x.budget for x in loaded if x.budget.department.code == b.department.code)
     if len(history) > 1:
-        series = [(f"{row['year']}年", row["total"]) for row in trend(history)]
+        series = [(f"{row['year']}年", row["total"]) for row in history]
         parts.append(charts.bars("c-trend", "历年支出预算", series, "万元"))
     body = "\n\n".join(parts)
     return (f'<details class="budget-charts" open markdown="0">\n<summary>图表：支出构成与上年比较</summary>\n\n'

@@ -6,6 +6,7 @@ first, so a failure writes nothing; :mod:`generator.publish.sync` then writes th
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import re
@@ -79,13 +80,21 @@ def load_all(budgets_dir: Path, cache: dict[Any, Any] | None = None, publishing:
 
 # Departments are independent, so a cold render of many of them is spread over processes.
 PARALLEL_FROM = 16
-_JOBS: list[tuple[Loaded, str | None, str]] = []
+# A job: the file, its source link and the department's trend over the years (its charts are drawn in the job,
+# so in the worker processes when there are many).
+Job = tuple[Loaded, str | None, list[dict[str, Any]]]
+_JOBS: list[Job] = []
 _WORKBOOKS = [True]
 
 
+def _render(job: Job, workbook: bool) -> dict[str, bytes]:
+    item, source_url, trend_rows = job
+    charts = indexes.department_charts(item, [], trend_rows)
+    return render_department(item, source_url, {"charts": charts}, workbook=workbook)
+
+
 def _render_job(index: int) -> dict[str, bytes]:
-    item, source_url, charts = _JOBS[index]
-    return render_department(item, source_url, {"charts": charts}, workbook=_WORKBOOKS[0])
+    return _render(_JOBS[index], _WORKBOOKS[0])
 
 
 class Renderer:
@@ -116,9 +125,12 @@ class Renderer:
     def render(self) -> dict[str, bytes]:
         loaded = load_all(self.budgets_dir, self.validation, self.publishing)
         history: dict[str, list[str]] = {}
+        departments: dict[str, list[Loaded]] = {}
         for item in loaded:
             history.setdefault(item.budget.department.code, []).append(item.digest)
-        jobs: list[tuple[str, tuple[Loaded, str | None, str]]] = []
+            departments.setdefault(item.budget.department.code, []).append(item)
+        trends: dict[str, list[dict[str, Any]]] = {}  # once per department, only for departments rendered again
+        jobs: list[tuple[str, Job]] = []
         keys = []
         for item in loaded:
             source_url = self._source_url(item)
@@ -126,7 +138,10 @@ class Renderer:
             key = "|".join([item.digest, source_url or "", *history[item.budget.department.code]])
             keys.append(key)
             if key not in self.departments:
-                jobs.append((key, (item, source_url, indexes.department_charts(item, loaded))))
+                code = item.budget.department.code
+                if code not in trends:
+                    trends[code] = indexes.department_trend(departments[code])
+                jobs.append((key, (item, source_url, trends[code])))
         self._run(jobs)
         self.departments = {k: self.departments[k] for k in keys}
         files: dict[str, bytes] = {}
@@ -136,19 +151,20 @@ class Renderer:
         files.update(guide_pages())
         return files
 
-    def _run(self, jobs: list[tuple[str, tuple[Loaded, str | None, str]]]) -> None:
+    def _run(self, jobs: list[tuple[str, Job]]) -> None:
         global _JOBS
         if len(jobs) >= PARALLEL_FROM and self.workers > 1:
             _JOBS = [job for _, job in jobs]  # inherited by the forked workers, not pickled
             _WORKBOOKS[0] = self.workbooks
             try:
-                with multiprocessing.get_context("fork").Pool(self.workers) as pool:
+                # Each worker freezes what it inherits (every loaded budget): its collector then neither rescans
+                # those objects nor writes to them, which would copy the parent's memory page by page.
+                with multiprocessing.get_context("fork").Pool(self.workers, initializer=gc.freeze) as pool:
                     results = pool.map(_render_job, range(len(jobs)), chunksize=8)
             finally:
                 _JOBS = []
         else:
-            results = [render_department(item, url, {"charts": charts}, workbook=self.workbooks)
-                       for _, (item, url, charts) in jobs]
+            results = [_render(job, self.workbooks) for _, job in jobs]
         for (key, _), rendered in zip(jobs, results, strict=True):
             self.departments[key] = rendered
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from generator.core import slugs
+from generator.core import totals as totals_module
 from generator.core.errors import Severity
 from generator.core.model import Budget
 from generator.core.profiles import Profile
@@ -46,6 +48,11 @@ class Context:
     registry: Registry
     profile: Profile
     reason_threshold_pct: Decimal | None = None
+
+    @cached_property
+    def totals(self) -> totals_module.Totals:
+        """The budget's totals, computed once for every rule that reconciles against them."""
+        return totals_module.totals(self.budget)
 
     @property
     def threshold(self) -> Decimal:

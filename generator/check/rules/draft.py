@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from generator.check.rules.catalogue import Context, Finding, rule
 from generator.check.rules.markers import loc_at_line, unfilled_lines
 from generator.check.rules.text import changed_lines, unfilled
-from generator.core import totals
 from generator.core.slugs.draft import EMPTY_BUDGET, UNFILLED_AMOUNT, UNFILLED_DRAFT
 from generator.core.vocabulary import MARKER
 
@@ -37,7 +36,7 @@ def unfilled_amount(ctx: Context) -> Iterator[Finding]:
 
 @rule(EMPTY_BUDGET)
 def empty_budget(ctx: Context) -> Iterator[Finding]:
-    t = totals.totals(ctx.budget)
+    t = ctx.totals
     empty = [name for name, value in (("本年收入合计", t.income_total), ("本年支出合计", t.spending)) if not value]
     if empty:
         loc = ("income",) if t.income_total == 0 else ("expenditure",)

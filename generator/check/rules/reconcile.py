@@ -106,7 +106,7 @@ def _mismatch(ctx: Context, what: str, left_name: str, left: Decimal, right_name
 
 @rule(INCOME_EXPENDITURE_MISMATCH)
 def income_expenditure(ctx: Context) -> Iterator[Finding]:
-    t = totals.totals(ctx.budget)
+    t = ctx.totals
     income = t.income_total + t.carryover_total
     spending = t.spending + t.year_end_total
     if income != spending:
@@ -121,7 +121,7 @@ def income_expenditure(ctx: Context) -> Iterator[Finding]:
 @rule(FUND_BALANCE_MISMATCH)
 def fund_balance(ctx: Context) -> Iterator[Finding]:
     b = ctx.budget
-    t = totals.totals(b)
+    t = ctx.totals
     for fund in FUNDS:
         if fund == "unit_funds":
             income = total(t.income[k] for k in UNIT_FUND_INCOME)
@@ -241,7 +241,7 @@ def operating_costs(ctx: Context) -> Iterator[Finding]:
 def procurement(ctx: Context) -> Iterator[Finding]:
     p = ctx.budget.procurement
     bought = p.goods + p.works + p.services
-    spending = totals.totals(ctx.budget).spending
+    spending = ctx.totals.spending
     if bought > spending:
         yield Finding(("procurement",), f"政府采购预算 {_amt(ctx, bought)} 超过支出合计 {_amt(ctx, spending)}",
                       expected=f"<= {spending}", actual=str(bought))
