@@ -4,6 +4,7 @@ facts it does not publish left out, and continuity between its years.
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -57,14 +58,14 @@ def profile_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pat
 @pytest.mark.parametrize(("old", "new", "slug"), [
     ("reason_threshold_pct: 5", "reason_threshold_pct: 五", "invalid-profile"),
     ("code_descriptions: false", "code_description: false", "invalid-profile"),
-    ("publish: false", "publish: [false]", "invalid-profile"),
-    ("requires: [basic_by_economic,", "requires: [basic_by_economics,", "invalid-profile"),
+    ("    format: shortest", "    format: shortest2", "invalid-profile"),
+    ("needs: [unit_counts]}", "needs: [unit_count]}", "invalid-profile"),
 ])
 def test_a_profile_typo_is_a_located_error_from_validate(
         profile_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], old: str, new: str, slug: str) -> None:
     path = profile_dir / "shanghai-putuo.yaml"
     text = path.read_text(encoding="utf-8")
-    line = line_of(text, "^ *" + old.split(":")[0] + ":")
+    line = line_of(text, re.escape(old))
     path.write_text(edit_line(text, line, old, new), encoding="utf-8")
     budgets = shanghai_tree(tmp_path)
     code = cli.main(["validate", str(budgets)])
@@ -100,7 +101,10 @@ def test_a_publishing_profile_names_only_tables_and_section_templates_that_exist
     assert {p.file for p in report.errors} == {shown}
 
 
-def test_a_profile_without_layout_is_validated_but_not_published(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_profile_without_layout_is_validated_but_not_published(
+        profile_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = profile_dir / "shanghai-putuo.yaml"
+    path.write_text("publish: false\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
     monkeypatch.chdir(ROOT)
     assert not profiles.load("shanghai-putuo").publish
     files = render_all(ROOT / "budgets")
@@ -219,3 +223,43 @@ def test_the_shipped_reference_lists_have_the_code_list_shape() -> None:
     reg = registry.for_year(2025)
     for code in ("2013202", "20599", "2059999", "22103", "2210399", "2129999"):  # used by the Shanghai documents
         assert code in reg.function, code
+
+
+# ---------------------------------------------------------------- a third locality: a profile, no Python
+
+
+def test_a_table_whose_facts_the_file_leaves_out_cannot_be_in_its_profile(profile_dir: Path, tmp_path: Path) -> None:
+    """Shanghai publishes no project list: a profile that lists the 项目支出表 for its files is a located error."""
+    path = profile_dir / "shanghai-putuo.yaml"
+    text = path.read_text(encoding="utf-8").replace("\nsections:\n", "\n  - {key: projects}\nsections:\n", 1)
+    path.write_text(text, encoding="utf-8")
+    report = validate(shanghai_tree(tmp_path))
+    found = [(p.slug, p.file) for p in report.errors]
+    assert found == [("missing-fact", REL[2024]), ("missing-fact", REL[2025])], describe(report.errors)
+    assert all("项目支出表" in p.message for p in report.errors), describe(report.errors)
+
+
+def test_a_third_locality_is_a_profile_without_python(
+        profile_dir: Path, seed_text: str, validate_text: Callable[..., Report]) -> None:
+    """A toy profile (tests/fixtures/profiles/toy.yaml) reorders the parts, retitles and drops tables, prints another
+    number format and unit line: the seed validates and renders with it, and the page is laid out as it says."""
+    from generator.derive.context import page_context
+    from generator.publish.environment import ENV
+
+    shutil.copy(ROOT / "tests" / "fixtures" / "profiles" / "toy.yaml", profile_dir / "toy.yaml")
+    text = edit_line(seed_text, line_of(seed_text, r"^profile: "), "harbin-13", "toy")
+    text = text[: text.index("\nerrata:")] + "\n"  # its errata name Harbin's sections, which the toy drops
+    report = validate_text(text)
+    assert report.errors == [], describe(report.errors)
+    (item,) = report.budgets
+    ctx = page_context(item.budget, registry.for_year(item.budget.year), profiles.load("toy"))
+    page = ENV.get_template("department.md.j2").render(**ctx.vars(), source_url=None, errata_link=None,
+                                                       downloads={}, charts="")
+    headings = re.findall(r"^(#{2,3} [^{\n]*)", page, flags=re.M)
+    assert [h.strip() for h in headings] == [
+        "## 一、报表", "### 1\\. 2023年支出预算表", "### 2\\. 三公经费", "### 3\\. 收支总览",
+        "## 二、说明", "### 2023年采购说明", "### 三公经费说明"]
+    assert f"填报单位：{ctx.dept}（金额单位：万元）" in page
+    rows = [line for line in page.split("\n") if line.startswith("| ") and "总计" in line]
+    assert rows and re.search(r"\| \d{1,3}(,\d{3})*\.\d{2} \|$", rows[0]), rows
+    assert "一般公共预算支出表" not in page and "部门人员构成" not in page

@@ -30,7 +30,7 @@ from generator.core.recorded import RECORDED
 from generator.core.slugs.excel import EXCEL, OUTPUT
 from generator.core.slugs.files import MISSING_FILE
 from generator.core.slugs.reading import UNKNOWN_PROFILE
-from generator.core.specs import SOURCE_MODELS, SectionSpec, TableSpec
+from generator.core.specs import SOURCE_MODELS, PartSpec, SectionSpec, TableSpec
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
@@ -316,6 +316,9 @@ MEASURE_KIND_WORDS = {"text": "文字", "code": "编码", "money": "金额", "nu
 
 # Types the model states as patterns or unions, in the words of this page.
 WORDS = {"key": "文字（小写字母、数字、下划线）", "template": "文字（小写字母、数字、下划线）",
+         "heading": "文字，可含 `{year}`、`{prior_year}`、`{dept}`、`{unit}`",
+         "caption": "文字，可含 `{year}`、`{prior_year}`、`{dept}`、`{unit}`",
+         "needs": "列表（每项：地区可能不公开的数据名，见下文）", "sections": "列表（每项：小节的 key）",
          "source": "映射（行来源及其参数，见下文）", "format": "数字格式（见说明）", "columns[].format": "数字格式（见说明）"}
 
 
@@ -365,6 +368,14 @@ def profiles_page() -> str:
                "| 名称 | 含义 |\n| --- | --- |\n")
     out += [f"| `{f.name}` | {_cell(f.doc)} |\n" for f in FACTS.values()]
     out.append("\n## 情况说明小节\n" + _fields(SectionSpec))
+    out.append("\n## 公开文本的各部分（`parts`）\n\n"
+               "地区模板可以用 `parts` 列出公开文本的各部分及其顺序（即目录）：每部分是若干小节，或全部报表。"
+               "不写 `parts` 时为标准的四部分（部门概况、公开报表、情况说明、名词解释）。"
+               "写法示例见[为本地区建立公开模板](locality-template.md)。\n" + _fields(PartSpec))
+    out.append("\n## 地区可能不公开的数据\n\n"
+               "表格的 `needs`、小节的 `needs` 和 `rules.requires` 中可用的名称；文件没有这些数据而地区模板要印出它们时，"
+               "校验报错 [`missing-fact`](rules.md#missing-fact)。\n\n| 名称 | 含义 |\n| --- | --- |\n")
+    out += [f"| `{k}` | {_cell(r.label)} |\n" for k, r in RECORDED.items()]
     out.append("\n## 表格库中的表格\n\n| key | 标题 | 行来源 | 列数 |\n| --- | --- | --- | ---: |\n")
     out += [f"| `{s.key}` | {_cell(s.title)} | `{s.source.rows}` | {len(s.columns)} |\n"
             for s in profiles.library().values()]

@@ -28,7 +28,7 @@ from pydantic_core import PydanticCustomError
 from generator.core.errors import GeneratorError, InputError, Problem, Severity, printable
 from generator.core.recorded import RECORDED
 from generator.core.slugs.internal import INVALID_PROFILE
-from generator.core.specs import SOURCE_MODELS, Note, SectionSpec, TableSpec, Title
+from generator.core.specs import SOURCE_MODELS, Note, PartSpec, SectionSpec, TableSpec, Title
 
 RECORDED_KEYS = tuple(RECORDED)
 
@@ -71,6 +71,8 @@ class Profile(_Strict):
     sections: list[SectionSpec]
     summary_note: Note = ""
     glossary: list[GlossaryEntry] = []
+    parts: list[PartSpec] | None = None
+    """公开文本的各部分及其顺序（目录）：每部分是若干小节或全部报表；不填则为标准的四部分（概况、报表、情况说明、名词解释）。"""
 
     @model_validator(mode="after")
     def _keys_are_unique(self) -> Profile:
@@ -79,6 +81,14 @@ class Profile(_Strict):
                 if key in keys[:i]:
                     raise PydanticCustomError(INVALID_PROFILE.slug, "{message}", {
                         "message": f"{field} 中的 key“{key}”重复", "at": (field, i, "key")})
+        placed: list[str] = []
+        for i, part in enumerate(self.parts or []):
+            for j, key in enumerate(part.sections):
+                if self.section(key) is None or key in placed:
+                    why = "已排在前面的部分中" if key in placed else "不在 sections 中"
+                    raise PydanticCustomError(INVALID_PROFILE.slug, "{message}", {
+                        "message": f"parts 中的小节“{key}”{why}", "at": ("parts", i, "sections", j)})
+                placed.append(key)
         return self
 
     def table(self, key: str) -> TableSpec | None:

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Literal
 
 from generator.core.money import DEFAULT_FORMAT, decimals, format_number, rounded
-from generator.core.specs import HeaderCell, TableSpec, header_cells
+from generator.core.specs import HeaderCell, TableSpec, fill, header_cells
 
 CellKind = Literal["text", "code", "money", "number"]
 Cell = str | Decimal
@@ -75,6 +75,14 @@ class Table:
     @property
     def title(self) -> str:
         return self.spec.title if self.spec else self.key
+
+    def caption(self, dept: str, year: int) -> str:
+        """The line above the table (编制部门 / 单位名称, unit), as the spec words it."""
+        return fill(self.spec.caption, year, dept, self.unit) if self.spec else f"单位：{self.unit}"
+
+    def note(self, year: int) -> str:
+        """The empty-table note, its year filled in."""
+        return fill(self.spec.empty_note, year) if self.spec else ""
 
     def column(self, measure: str) -> Column:
         """The first column that shows ``measure`` (custom templates read cells by measure, not position)."""

@@ -19,7 +19,7 @@ from decimal import Decimal
 from markupsafe import Markup
 
 from generator.core.mdtext import md_escape
-from generator.core.money import convert, fmt, percent, year_change
+from generator.core.money import convert, fmt, format_number, percent, year_change
 
 
 class Phrases:
@@ -27,7 +27,45 @@ class Phrases:
 
     def __init__(self, unit: str, display_unit: str) -> None:
         self._convert = lambda v: convert(v, unit, display_unit)
+        self._recorded = unit
         self.unit = display_unit
+
+    # ---- sentence forms a profile's templates choose (a unit and a number format, as in a table spec)
+
+    def num(self, value: Decimal | None, pattern: str = "0.00", unit: str = "万元") -> str:
+        """``value`` (recorded unit) in ``unit`` and number format ``pattern`` (``#,##0.00``, ``shortest`` …)."""
+        return format_number(convert(value or Decimal(0), self._recorded, unit), pattern)
+
+    def versus(self, current: Decimal, prior: Decimal | None, year: int, pattern: str = "0.00", unit: str = "万元",
+               basis: str = "预算") -> str:
+        """“比2024年预算增加3,355.64万元” / “比2024年预算减少10万元” / “比2024年预算持平”; '' with no prior."""
+        if prior is None:
+            return ""
+        cur, pri = (convert(v, self._recorded, unit) for v in (current, prior))
+        delta = cur - pri
+        if format_number(abs(delta), pattern) in ("0", "0.00", "0.0"):
+            return f"比{year}年{basis}持平"
+        return f"比{year}年{basis}{'增加' if delta > 0 else '减少'}{format_number(abs(delta), pattern)}{unit}"
+
+    def versus_pct(self, current: Decimal, prior: Decimal | None, year: int, basis: str = "预算执行数",
+                   unit: str = "万元") -> str:
+        """“比2023年预算执行数减少57.14%” / “…持平”; over a zero prior the amount, never “增加100.00%”."""
+        if prior is None:
+            return ""
+        pct = percent(abs(current - prior), prior)
+        if current == prior:
+            return f"比{year}年{basis}持平"
+        word = "增加" if current > prior else "减少"
+        if pct is None:
+            return f"比{year}年{basis}{word}{self.num(abs(current - prior), '0.00', unit)}{unit}"
+        return f"比{year}年{basis}{word}{pct:f}%"
+
+    @staticmethod
+    def direction(current: Decimal, prior: Decimal | None) -> str:
+        """增加 / 减少 / 持平 (the word a reason sentence uses)."""
+        if prior is None or current == prior:
+            return "持平"
+        return "增加" if current > prior else "减少"
 
     def amount(self, value: Decimal) -> Markup:
         return Markup(f"{fmt(self._convert(value))}{self.unit}")

@@ -22,10 +22,21 @@ from generator.core.vocabulary import SPENDING_SOURCES
 
 @rule(MISSING_FACT)
 def missing_fact(ctx: Context) -> Iterator[Finding]:
-    for key in recorded.absent(ctx.budget, ctx.profile.rules.requires):
+    """What the profile prints must be recorded: its ``rules.requires``, and what each of its tables and sections
+    needs (a table of projects needs the project list …); reported once per fact, naming the first that needs it."""
+    p = ctx.profile
+    wanted: dict[str, str] = {key: "" for key in p.rules.requires}
+    for spec in p.tables:
+        for key in spec.required():
+            wanted.setdefault(key, f"表格“{spec.title}”")
+    for section in p.sections:
+        for key in section.needs:
+            wanted.setdefault(key, f"小节 {section.key}")
+    for key in recorded.absent(ctx.budget, list(wanted)):
         fact = recorded.RECORDED[key]
         where = ".".join(map(str, fact.where))
-        yield Finding(fact.where, f"地区模板 {ctx.profile.key} 要公开“{fact.label}”，文件中没有填写（{where}）")
+        by = f"的{wanted[key]}" if wanted[key] else ""
+        yield Finding(fact.where, f"地区模板 {p.key}{by}要公开“{fact.label}”，文件中没有填写（{where}）")
 
 
 @rule(BASIC_SPLIT_CONFLICT)
