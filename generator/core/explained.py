@@ -67,8 +67,8 @@ def fiscal_lines(b: Budget, reg: Registry) -> list[ExplainedLine]:
         actuals = [blk.prior_actual for blk in blocks if blk.prior_actual is not None]
         reason = next((blk.reason for blk in blocks if blk.reason), None)
         out.append(ExplainedLine(x.code, _path(x.code, {**names, x.code: x.name}, ("类", "款", "项")), current,
-                                 sum(priors, Decimal(0)) if priors else None, reason, x.purpose,
-                                 sum(actuals, Decimal(0)) if actuals else None))
+                                 sum(priors, Decimal(0)) if priors else None, reason, purpose=x.purpose,
+                                 actual=sum(actuals, Decimal(0)) if actuals else None))
     return out
 
 
