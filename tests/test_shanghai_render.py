@@ -57,11 +57,14 @@ def corrections(ctx: PageContext) -> list[tuple[str, str]]:
         verdict = slips.evaluate(e, ctx.b, ctx.registry, ctx.profile)
         if verdict.slip and e.kind != "cell":
             out.append(ZERO_BASE.get((ctx.year, verdict.published), (verdict.published, verdict.correct)))
-    return out
+    return DROPPED_REASONS.get(ctx.year, []) + out
 
 
 # A change over a zero 执行数 has no percentage (the validator's verdict says so): the page states the amount.
 ZERO_BASE = {(2024, "100.00%"): ("增加100.00%", "增加25.00万元")}
+# A stated reason that contradicts its direction is not published (issue 13: the YAML leaves it out until the
+# department gives the real one; the 勘误 page keeps the published sentence).
+DROPPED_REASONS = {2024: [("主要原因是：宣传事务一般行政管理事务经费增加。", "")]}
 
 
 # Layout differences between the 2024 document and the profile (which follows the 2025 document and the 2026
