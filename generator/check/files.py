@@ -79,42 +79,50 @@ def check_errata(doc: Document, budget: Budget, profile: Profile, reg: Registry)
         return []
     problems: list[Problem] = []
 
-    def report(i: int, slug: str, message: str, *where: str) -> None:
+    def at(i: int, *where: str) -> tuple[str, int, int]:
         mark = doc.mark(("errata", i, *where))
-        problems.append(Problem(slug, Severity.ERROR, message, doc.path, mark.line, mark.column))
+        return doc.path, mark.line, mark.column
 
     for i, erratum in enumerate(budget.errata):
         if erratum.part is not None and erratum.place != erratum.part:
-            report(i, "errata-unknown-section", f"勘误的 part 为 {quoted(erratum.part)}，与所填的 section、table 或类型"
-                   f"（{erratum.kind}）所在部分 {quoted(str(erratum.place))} 不一致", "part")
+            problems.append(Problem("errata-unknown-section", Severity.ERROR,
+                                    f"勘误的 part 为 {quoted(erratum.part)}，与所填的 section、table 或类型"
+                                    f"（{erratum.kind}）所在部分 {quoted(str(erratum.place))} 不一致", *at(i, "part")))
             continue
         if erratum.kind != "sentence":
             continue
         if erratum.published is None:
-            report(i, "erratum-unresolved", "勘误无法核对：sentence 类勘误须填写 published")
+            problems.append(Problem("erratum-unresolved", Severity.ERROR, "勘误无法核对：sentence 类勘误须填写 published",
+                                    *at(i)))
             continue
         refused, field = _errata_place(erratum, profile)
         if refused:
-            report(i, "errata-unknown-section", refused, *((field,) if getattr(erratum, field, None) is not None else ()))
+            where = (field,) if getattr(erratum, field, None) is not None else ()
+            problems.append(Problem("errata-unknown-section", Severity.ERROR, refused, *at(i, *where)))
             continue
         section = profile.section(erratum.section) if erratum.section else None
         code = erratum.code
         if erratum.correct is None and section is None:
-            report(i, "erratum-unresolved",
-                   "勘误无法核对：sentence 类勘误不填 correct 时须填写 section（由本项目按数据重新生成该句）")
+            problems.append(Problem(
+                "erratum-unresolved", Severity.ERROR,
+                "勘误无法核对：sentence 类勘误不填 correct 时须填写 section（由本项目按数据重新生成该句）", *at(i)))
             continue
         if code is not None and section is None:
-            report(i, "errata-unknown-code", "只有情况说明中逐项说明的科目才能填 code（请删去 code）", "code")
+            problems.append(Problem("errata-unknown-code", Severity.ERROR,
+                                    "只有情况说明中逐项说明的科目才能填 code（请删去 code）", *at(i, "code")))
             continue
         if code is None or section is None:
             continue
         if section.lines is None:
-            report(i, "errata-unknown-code", f"“{section.title}”不逐个科目说明，勘误不能填 code（请删去 code）", "code")
+            problems.append(Problem("errata-unknown-code", Severity.ERROR,
+                                    f"“{section.title}”不逐个科目说明，勘误不能填 code（请删去 code）", *at(i, "code")))
             continue
         codes = [line.code for line in lines_for(section.lines, budget, reg)]
         if code not in codes:
-            report(i, "errata-unknown-code",
-                   f"科目 {quoted(code)} 不在本文件“{section.title}”逐项说明的科目中（有：{'、'.join(codes) or '无'}）", "code")
+            problems.append(Problem(
+                "errata-unknown-code", Severity.ERROR,
+                f"科目 {quoted(code)} 不在本文件“{section.title}”逐项说明的科目中（有：{'、'.join(codes) or '无'}）",
+                *at(i, "code")))
     return problems
 
 
