@@ -22,6 +22,7 @@ from generator.core import profiles
 from generator.derive.context import PageContext, page_context
 from generator.derive.layout import Table
 from generator.load.budget import Loaded
+from generator.publish import indexes
 from generator.publish.environment import ENV
 
 FILES = {2024: "budgets/2024/putuo-wanli.yaml", 2025: "budgets/2025/putuo-wanli.yaml"}
@@ -271,3 +272,12 @@ def test_amounts_in_the_text_are_exact_conversions() -> None:
     assert p.versus(Decimal(0), Decimal(0), 2024) == "比2024年预算持平"
     assert p.versus_pct(Decimal(257700), Decimal(601300), 2023) == "比2023年预算执行数减少57.14%"
     assert p.versus_pct(Decimal(5), Decimal(0), 2023).endswith("万元")  # over a zero 执行数: never 100.00%
+
+
+def test_charts_leave_out_what_the_locality_does_not_publish(report: Report) -> None:
+    """Shanghai does not split 基本支出 into 人员经费/公用经费: no chart of zeros, and no link to a table it lacks."""
+    shanghai = indexes.department_charts(loaded(report, 2025), report.budgets)
+    assert "人员经费" not in shanghai and "#table-general-budget-basic" not in shanghai, shanghai[:2000]
+    seed = next(x for x in report.budgets if str(x.path).endswith("budgets/2023/63002.yaml"))
+    harbin = indexes.department_charts(seed, report.budgets)
+    assert "人员经费" in harbin and "#table-general-budget-basic" in harbin
