@@ -178,3 +178,43 @@ def test_empty_text_is_an_empty_mapping() -> None:
 def test_integers_are_only_plain_decimal_digits(text: str) -> None:
     value = parse(text).data["a"]
     assert isinstance(value, str), f"{text.strip()!r} was read as the number {value!r}"
+
+
+TRICKY_YAML = [
+    "a: 1\nb: 063002\nc: 0x10\nd: 1:30\ne: 1.50\nf: 2023-01-01\ng: ~\nh: null\ni: yes\nj: off\nk: '1'\nl: \"x\"\n",
+    "base: &b {x: 1.00, y: [1, 2]}\nuse: {<<: *b, z: 3}\nlist: [*b, *b]\n",
+    "? [1, 2]\n: complex key\n",
+    "1: integer key\n2.5: float key\n",
+    "=: value key\n",
+    "a: !!str 12\nb: !!int '7'\nc: !!float '2.50'\n",
+    "a: [ ]\nb: { }\nc: ''\nd: |\n  line\n  two\ne: >\n  folded\n",
+    "a:\n  - x: 1\n    y: [1.0, 2.00, 3]\n  - {x: 2}\nb: 9.774e+2\n",
+]
+
+
+@pytest.mark.parametrize("text", TRICKY_YAML)
+def test_fast_path_builds_exactly_what_the_positioned_path_builds(text: str) -> None:
+    """parse(with_marks=False) takes a faster builder than parse(); both must give the same data (types too)
+    or the same error."""
+    def outcome(with_marks: bool) -> Any:
+        try:
+            return ("data", repr(parse(text, "t.yaml", with_marks=with_marks).data))
+        except InputError as exc:
+            return ("error", exc.problem.slug, exc.problem.line)
+    assert outcome(False) == outcome(True)
+
+
+def test_fast_path_builds_every_budget_exactly() -> None:
+    files = sorted(Path("budgets").rglob("*.yaml")) + sorted(Path("tests/fixtures").rglob("*.yaml"))
+    assert len(files) > 5
+    for path in files:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        try:
+            fast = repr(parse(text, str(path), with_marks=False).data)
+        except InputError as exc:
+            fast = f"error {exc.problem.slug}"
+        try:
+            slow = repr(parse(text, str(path)).data)
+        except InputError as exc:
+            slow = f"error {exc.problem.slug}"
+        assert fast == slow, path
