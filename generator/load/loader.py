@@ -206,7 +206,7 @@ def _build(loader: _Loader, node: yaml.Node, depth: int, budget: list[int]) -> A
     pairs = node.value
     for key_node, _ in pairs:
         if key_node.tag == _MERGE or key_node.tag == _VALUE:
-            loader.flatten_mapping(node)
+            loader.flatten_mapping(node)  # type: ignore[arg-type]  # a MappingNode (checked above)
             pairs = node.value
             break
     result: dict[Any, Any] = {}
