@@ -379,10 +379,7 @@ def test_source_link_is_url_encoded(seed_text: str, tmp_path: Path) -> None:
     path.parent.mkdir(parents=True)
     path.write_text(seed_text, encoding="utf-8")
     renderer = pages.Renderer(tmp_path / "budgets", "https://github.com/o/r/blob/main")
-    doc = parse(seed_text, str(path))
-    budget, _ = parse_budget(doc)
-    assert budget is not None
-    url = renderer._source_url(Loaded(path, doc, budget))
+    url = renderer._source_url(path)
     assert url == ("https://github.com/o/r/blob/main/budgets/2023/"
                    "%E7%A4%BE%E4%BF%9D%20%231%3Fx%3D1%26y%22%27.yaml"), url
 

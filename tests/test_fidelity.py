@@ -68,7 +68,7 @@ def test_headline_comparison_is_the_published_one(pages: dict[str, str]) -> None
 
 
 def test_year_index_uses_the_published_prior_total() -> None:
-    index = indexes.index_pages([_loaded()], ENV)["2023/index.md"].decode()
+    index = indexes.index_pages([indexes.entry(_loaded())], ENV)["2023/index.md"].decode()
     assert "99.58" in index and "115.94" not in index, index
 
 

@@ -52,7 +52,8 @@ class Report:
 
 
 PARALLEL_FROM = 32
-_TODO: list[tuple[Path, str, bytes]] = []
+Source = tuple[Path, str, bytes]  # a budget file, its name as shown to the editor, its bytes
+_TODO: list[Source] = []
 _THRESHOLD: list[Decimal | None] = [None]
 
 
@@ -61,7 +62,7 @@ def _check_job(index: int) -> FileResult:
     return check_file(path, shown, raw, _THRESHOLD[0])
 
 
-def _check_many(todo: list[tuple[Path, str, bytes]], reason_threshold: Decimal | None) -> list[FileResult]:
+def _check_many(todo: list[Source], reason_threshold: Decimal | None) -> list[FileResult]:
     """Check files, spread over processes when there are many (each file is independent)."""
     workers = os.cpu_count() or 1
     if len(todo) < PARALLEL_FROM or workers < 2:
@@ -76,6 +77,30 @@ def _check_many(todo: list[tuple[Path, str, bytes]], reason_threshold: Decimal |
         _TODO = []
 
 
+def read_candidates(paths: Iterable[Path], root: Path | None = None) -> tuple[list[Problem], list[Source]]:
+    """Every budget file found below ``paths``: the located reasons some cannot be read, and the others' bytes."""
+    refusals: list[Problem] = []
+    sources: list[Source] = []
+    for path, within, named in candidates(paths):
+        shown = _display(path, root)
+        raw = refused(path, within, named, shown) or read_budget_file(path, shown)
+        if isinstance(raw, Problem):
+            refusals.append(raw)
+        else:
+            sources.append((path, shown, raw))
+    return refusals, sources
+
+
+def finish(problems: Iterable[Problem]) -> list[Problem]:
+    """The report's problems: each once, in file and line order, every message one printable line.
+
+    Messages quote the file (reasons, names, keys): one printable line each, whatever the file holds. A problem of
+    a profile or code list is found once per budget that uses it and reported once."""
+    return rules.sort_problems(
+        p if printable(p.message) == p.message else replace(p, message=printable(p.message))
+        for p in dict.fromkeys(problems))
+
+
 def validate_paths(
     paths: Iterable[Path],
     reason_threshold: Decimal | None = None,
@@ -84,15 +109,11 @@ def validate_paths(
 ) -> Report:
     """Validate files; with ``cache`` (kept by a long-running preview), unchanged files are not re-checked."""
     report = Report()
-    found = candidates(paths)
+    refusals, sources = read_candidates(paths, root)
+    report.files = len(refusals) + len(sources)
     results: list[FileResult | None] = []
-    todo: list[tuple[int, tuple[str, str, Decimal | None], tuple[Path, str, bytes]]] = []
-    for index, (path, within, named) in enumerate(found):
-        shown = _display(path, root)
-        raw = refused(path, within, named, shown) or read_budget_file(path, shown)
-        if isinstance(raw, Problem):
-            results.append(([raw], None))
-            continue
+    todo: list[tuple[int, tuple[str, str, Decimal | None], Source]] = []
+    for index, (path, shown, raw) in enumerate(sources):
         key = (shown, hashlib.sha256(raw).hexdigest(), reason_threshold)
         results.append(cache.get(key) if cache is not None else None)
         if results[-1] is None:
@@ -101,19 +122,14 @@ def validate_paths(
         results[index] = result
         if cache is not None:
             cache[key] = result
-    report.files = len(found)
+    report.problems = list(refusals)
     for maybe in results:
         assert maybe is not None  # every slot was filled from the cache or by _check_many
         problems, loaded = maybe
         report.problems += problems
         if loaded is not None:
             report.budgets.append(loaded)
-    report.problems += cross_file(report.budgets)
-    # Messages quote the file (reasons, names, keys): one printable line each, whatever the file holds. A problem of
-    # a profile or code list is found once per budget that uses it and reported once.
-    report.problems = rules.sort_problems(
-        p if printable(p.message) == p.message else replace(p, message=printable(p.message))
-        for p in dict.fromkeys(report.problems))
+    report.problems = finish([*report.problems, *cross_file(report.budgets)])
     return report
 
 

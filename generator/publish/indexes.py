@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 import jinja2
 
 from generator.core import profiles, recorded, registry, totals
-from generator.core.money import ZERO, convert, fmt, total, year_change
+from generator.core.money import ZERO, YearChange, convert, fmt, total, year_change
 from generator.derive import trees
 from generator.derive.trend import trend
 from generator.load.budget import Loaded
@@ -35,34 +36,56 @@ def totals_of(item: Loaded) -> totals.Totals:
     return _memo("totals", item, lambda: totals.totals(item.budget))  # type: ignore[no-any-return]
 
 
-def _wan(item: Loaded, value: Decimal) -> Decimal:
+Classes = tuple[tuple[tuple[str, str, Decimal], ...], tuple[tuple[str, str, Decimal], ...]]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One published department-year as the pages spanning departments see it.
+
+    Built where the department's own page is rendered (a worker process, for a district), so that only
+    these few figures, not the whole budget, travel back to the process that writes the index pages."""
+
+    year: int
+    code: str
+    name: str
+    unit: str
+    profile: str
+    totals: totals.Totals
+    change: YearChange | None  # total spending against the prior total the document states; None if none
+    classes: Classes  # (code, name, amount in 万元) of the function classes, then of the economic classes
+
+
+def entry(item: Loaded) -> Entry:
+    b = item.budget
+    t = totals_of(item)
+    prior = totals.stated_prior(b, "spending", t.prior_spending)  # the total the document states, if recorded
+    return Entry(year=b.year, code=b.department.code, name=b.department.name, unit=b.unit, profile=b.profile,
+                 totals=t, change=year_change(t.spending, prior) if prior is not None else None,
+                 classes=_classes(item))
+
+
+def _wan(e: Entry, value: Decimal) -> Decimal:
     """Cross-department figures are shown in 万元 whatever each file records."""
-    return convert(value, item.budget.unit, "万元")
+    return convert(value, e.unit, "万元")
 
 
-def year_rows(items: list[Loaded]) -> list[dict[str, Any]]:
-    rows = []
-    for item in items:
-        b = item.budget
-        t = totals_of(item)
-        prior = totals.stated_prior(b, "spending", t.prior_spending)  # the total the document states, if recorded
-        change = year_change(t.spending, prior) if prior is not None else None
-        rows.append({
-            "code": b.department.code,
-            "name": b.department.name,
-            "link": f"{b.department.code}/index.md",
-            "total": fmt(_wan(item, t.spending)),
-            "basic": fmt(_wan(item, t.basic)),
-            "project": fmt(_wan(item, t.project)),
-            "change": _change_text(item, change),
-        })
-    return rows
+def year_rows(entries: list[Entry]) -> list[dict[str, Any]]:
+    return [{
+        "code": e.code,
+        "name": e.name,
+        "link": f"{e.code}/index.md",
+        "total": fmt(_wan(e, e.totals.spending)),
+        "basic": fmt(_wan(e, e.totals.basic)),
+        "project": fmt(_wan(e, e.totals.project)),
+        "change": _change_text(e, e.change),
+    } for e in entries]
 
 
-def _change_text(item: Loaded, change: Any) -> str:
+def _change_text(e: Entry, change: YearChange | None) -> str:
     if change is None:
         return "—"
-    delta = fmt(_wan(item, abs(change.delta)))
+    delta = fmt(_wan(e, abs(change.delta)))
     return {
         "up": f"增加 {delta} 万元（{change.pct}%）",
         "down": f"减少 {delta} 万元（{change.pct}%）",
@@ -73,23 +96,23 @@ def _change_text(item: Loaded, change: Any) -> str:
     }[change.direction]
 
 
-def _classes(item: Loaded) -> tuple[list[tuple[str, str, Decimal]], list[tuple[str, str, Decimal]]]:
+def _classes(item: Loaded) -> Classes:
     """(code, name, amount in 万元) of the department's function classes and economic classes."""
     b = item.budget
     reg = registry.for_year(b.year)
-    func = [(r.code, r.name, _wan(item, r.values[0]))
-            for r in trees.function_tree(b, reg, [totals.line_total]) if r.level == 0]
+    func = tuple((r.code, r.name, convert(r.values[0], b.unit, "万元"))
+                 for r in trees.function_tree(b, reg, [totals.line_total]) if r.level == 0)
     codes = totals.economic_by_code([*b.basic_by_economic, *b.project_by_economic])
-    econ = [(c, reg.economic_name(c), _wan(item, v)) for c, v in codes.items() if len(c) == 3]
+    econ = tuple((c, reg.economic_name(c), convert(v, b.unit, "万元")) for c, v in codes.items() if len(c) == 3)
     return func, econ
 
 
-def rollup(items: list[Loaded]) -> dict[str, list[tuple[str, str, str]]]:
+def rollup(entries: list[Entry]) -> dict[str, list[tuple[str, str, str]]]:
     """District totals by function class and by economic class (general budget, basic + project)."""
     sums: dict[str, dict[str, Decimal]] = {"function": defaultdict(lambda: ZERO), "economic": defaultdict(lambda: ZERO)}
     names: dict[str, str] = {}
-    for item in items:
-        for view, rows in zip(("function", "economic"), _memo("classes", item, lambda i=item: _classes(i)), strict=True):
+    for e in entries:
+        for view, rows in zip(("function", "economic"), e.classes, strict=True):
             for code, name, amount in rows:
                 sums[view][code] += amount
                 names[f"{view}{code}"] = name
@@ -145,46 +168,44 @@ def department_charts(item: Loaded, loaded: list[Loaded], history: list[dict[str
             f'{body}\n\n</details>')
 
 
-def index_pages(loaded: list[Loaded], env: jinja2.Environment) -> dict[str, bytes]:
-    by_year: dict[int, list[Loaded]] = defaultdict(list)
-    for item in loaded:
-        by_year[item.budget.year].append(item)
+def index_pages(entries: list[Entry], env: jinja2.Environment) -> dict[str, bytes]:
+    by_year: dict[int, list[Entry]] = defaultdict(list)
+    for e in entries:
+        by_year[e.year].append(e)
     files: dict[str, bytes] = {}
     years = sorted(by_year, reverse=True)
     summaries = []
     for year in years:
         items = by_year[year]
-        spend = total(_wan(x, totals_of(x).spending) for x in items)
+        spend = total(_wan(e, e.totals.spending) for e in items)
         summaries.append({"year": year, "count": len(items), "total": fmt(spend)})
         page = env.get_template("year.md.j2").render(
             year=year, rows=year_rows(items), rollup=rollup(items) if len(items) > 1 else None,
             total=fmt(spend))
         files[f"{year}/index.md"] = page.encode()
     files["index.md"] = env.get_template("home.md.j2").render(years=summaries).encode()
-    files["datasets.json"] = datasets(loaded)
+    files["datasets.json"] = datasets(entries)
     return files
 
 
-def datasets(loaded: list[Loaded]) -> bytes:
-    entries = []
-    for item in loaded:
-        b = item.budget
-        base = f"{b.year}/{b.department.code}"
-        t = totals_of(item)
-        entries.append({
-            "year": b.year,
-            "department_code": b.department.code,
-            "department_name": b.department.name,
+def datasets(entries: list[Entry]) -> bytes:
+    rows = []
+    for e in entries:
+        base = f"{e.year}/{e.code}"
+        rows.append({
+            "year": e.year,
+            "department_code": e.code,
+            "department_name": e.name,
             "unit": "万元",
-            "total": fmt(_wan(item, t.spending)),
+            "total": fmt(_wan(e, e.totals.spending)),
             "page": f"{base}/",
             "json": f"{base}/data/budget.json",
             "xlsx": f"{base}/data/budget.xlsx",
             "tables": {key: {"csv": f"{base}/data/{key}.csv"}
-                       for key in _table_keys(b)},
+                       for key in _table_keys(e.profile)},
         })
-    return (json.dumps({"datasets": entries}, ensure_ascii=False, indent=1) + "\n").encode()
+    return (json.dumps({"datasets": rows}, ensure_ascii=False, indent=1) + "\n").encode()
 
 
-def _table_keys(b: Any) -> list[str]:
-    return [s.key for s in profiles.load(b.profile).tables]
+def _table_keys(profile: str) -> list[str]:
+    return [s.key for s in profiles.load(profile).tables]

@@ -2,14 +2,20 @@
 
 Two phases (as pelican does): every budget is loaded, validated and rendered in memory
 first, so a failure writes nothing; :mod:`generator.publish.sync` then writes the result.
+The first phase runs one department at a time (all its years: the cross-file checks and the trend chart
+compare a department's own years only), in worker processes for a district, so a budget is loaded, checked
+and rendered in the same process and only its pages and index figures travel back.
 """
 
 from __future__ import annotations
 
 import gc
+import hashlib
 import multiprocessing
 import os
 import re
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -17,9 +23,11 @@ from urllib.parse import quote
 from markupsafe import Markup
 
 from generator.check import rules
-from generator.check.validate import validate_paths
+from generator.check.crossfile import cross_file
+from generator.check.files import check_file
+from generator.check.validate import Source, finish, read_candidates
 from generator.core import profiles, registry
-from generator.core.errors import Severity, ValidationFailed
+from generator.core.errors import Problem, Severity, ValidationFailed
 from generator.core.model import Budget
 from generator.core.profiles import Profile
 from generator.derive.context import page_context
@@ -66,44 +74,79 @@ def _tidy(markdown: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", markdown)
 
 
-def load_all(budgets_dir: Path, cache: dict[Any, Any] | None = None, publishing: bool = True) -> list[Loaded]:
-    report = validate_paths([budgets_dir], root=budgets_dir.parent, cache=cache)
-    # Publishing, unfilled drafts and zero budgets are errors too; a preview (serve) still shows them.
-    problems = rules.for_publishing(report.problems) if publishing else report.problems
-    errors = [p for p in problems if p.severity is Severity.ERROR]
-    if errors:
-        raise ValidationFailed(errors)
-    # A locality whose layout is not configured yet (profile ``publish: false``) is validated, not published.
-    published = [x for x in report.budgets if profiles.load(x.budget.profile).publish]
-    return sorted(published, key=lambda x: (x.budget.year, x.budget.department.code))
-
-
 # Departments are independent, so a cold render of many of them is spread over processes.
 PARALLEL_FROM = 16
-# A job: the file, its source link and the department's trend over the years (its charts are drawn in the job,
-# so in the worker processes when there are many).
-Job = tuple[Loaded, str | None, list[dict[str, Any]]]
-_JOBS: list[Job] = []
-_WORKBOOKS = [True]
 
 
-def _render(job: Job, workbook: bool) -> dict[str, bytes]:
-    item, source_url, trend_rows = job
-    charts = indexes.department_charts(item, [], trend_rows)
-    return render_department(item, source_url, {"charts": charts}, workbook=workbook)
+@dataclass
+class Outcome:
+    """What rendering a group of files gave: every problem, the codes the files declare, and for each published
+    department-year its index entry and its files (none at all when the group has an error)."""
+
+    problems: list[Problem]
+    codes: set[str]
+    entries: list[indexes.Entry]
+    files: dict[str, bytes]
 
 
-def _render_job(index: int) -> dict[str, bytes]:
-    return _render(_JOBS[index], _WORKBOOKS[0])
+@dataclass(frozen=True)
+class Group:
+    """Budget files rendered together: one department's years (files are grouped by name, budgets/<year>/<code>.yaml,
+    and groups whose files turn out to declare the same department are merged before anything is kept)."""
+
+    sources: tuple[Source, ...]
+    urls: tuple[str | None, ...]  # each file's source link
+
+    @cached_property
+    def key(self) -> tuple[Any, ...]:
+        """The group's content: a preview re-renders a group only when this changes."""
+        return tuple((shown, hashlib.sha256(raw).hexdigest(), url)
+                     for (_, shown, raw), url in zip(self.sources, self.urls, strict=True))
+
+
+def render_group(group: Group, publishing: bool = True, workbook: bool = True) -> Outcome:
+    """Load, check and render one group: the whole pipeline for a department, in one process.
+
+    The checks are exactly ``validate``'s (single-file rules, then the cross-file ones, which only ever compare
+    files of the same department); pages are made only when nothing in the group is an error."""
+    results = [check_file(path, shown, raw) for path, shown, raw in group.sources]
+    loaded = [item for _, item in results if item is not None]
+    problems = [p for found, _ in results for p in found] + cross_file(loaded)
+    codes = {item.budget.department.code for item in loaded}
+    if publishing:
+        problems = rules.for_publishing(problems)  # unfilled drafts and zero budgets block publishing
+    if any(p.severity is Severity.ERROR for p in problems):
+        return Outcome(problems, codes, [], {})
+    # A locality whose layout is not configured yet (profile ``publish: false``) is validated, not published.
+    url = {id(item): u for (_, item), u in zip(results, group.urls, strict=True) if item is not None}
+    published = sorted((x for x in loaded if profiles.load(x.budget.profile).publish),
+                       key=lambda x: (x.budget.year, x.budget.department.code))
+    files: dict[str, bytes] = {}
+    trends: dict[str, list[dict[str, Any]]] = {}  # once per department
+    for item in published:
+        code = item.budget.department.code
+        if code not in trends:
+            trends[code] = indexes.department_trend([x for x in published if x.budget.department.code == code])
+        charts = indexes.department_charts(item, [], trends[code])
+        files.update(render_department(item, url[id(item)], {"charts": charts}, workbook=workbook))
+    return Outcome(problems, codes, [indexes.entry(x) for x in published], files)
+
+
+_GROUPS: list[Group] = []
+_FLAGS = [True, True]  # publishing, workbook: inherited by the forked workers with the groups
+
+
+def _group_job(index: int) -> Outcome:
+    return render_group(_GROUPS[index], *_FLAGS)
 
 
 class Renderer:
-    """Renders a budgets directory; keeps per-file and per-department results between calls.
+    """Renders a budgets directory; keeps each group's outcome between calls.
 
-    A long-running preview keeps one Renderer, so after a save only the changed file is
-    validated again and only departments whose inputs changed are rendered again (so a changed
-    file always gets new downloads). ``workbooks`` False leaves out every ``budget.xlsx``:
-    ``generator render`` writes the pages, CSV and JSON; the site build writes the workbooks too.
+    A long-running preview keeps one Renderer, so after a save only the changed department is
+    checked and rendered again (so a changed file always gets new downloads). ``workbooks`` False leaves out
+    every ``budget.xlsx``: ``generator render`` writes the pages, CSV and JSON; the site build writes the
+    workbooks too.
     """
 
     def __init__(self, budgets_dir: Path, source_base: str | None = None, workers: int | None = None,
@@ -113,60 +156,85 @@ class Renderer:
         self.publishing = publishing  # False for the preview: drafts may be looked at, not published
         self.source_base = source_base
         self.workers = workers if workers is not None else (os.cpu_count() or 1)
-        self.validation: dict[Any, Any] = {}
-        self.departments: dict[str, dict[str, bytes]] = {}
+        self.outcomes: dict[tuple[Any, ...], Outcome] = {}
+        self.problems: list[Problem] = []  # after render(): every problem found, as ``validate`` reports them
 
-    def _source_url(self, item: Loaded) -> str | None:
+    def _source_url(self, path: Path) -> str | None:
         if not self.source_base:
             return None
-        rel = item.path.resolve().relative_to(self.budgets_dir.resolve().parent).as_posix()
+        rel = path.resolve().relative_to(self.budgets_dir.resolve().parent).as_posix()
         return f"{self.source_base.rstrip('/')}/{quote(rel)}"  # a space, #, ? or quote in a name stays in the path
 
     def render(self) -> dict[str, bytes]:
-        loaded = load_all(self.budgets_dir, self.validation, self.publishing)
-        history: dict[str, list[str]] = {}
-        departments: dict[str, list[Loaded]] = {}
-        for item in loaded:
-            history.setdefault(item.budget.department.code, []).append(item.digest)
-            departments.setdefault(item.budget.department.code, []).append(item)
-        trends: dict[str, list[dict[str, Any]]] = {}  # once per department, only for departments rendered again
-        jobs: list[tuple[str, Job]] = []
-        keys = []
-        for item in loaded:
-            source_url = self._source_url(item)
-            # The trend chart shows the department's other years, so their files are part of the key.
-            key = "|".join([item.digest, source_url or "", *history[item.budget.department.code]])
-            keys.append(key)
-            if key not in self.departments:
-                code = item.budget.department.code
-                if code not in trends:
-                    trends[code] = indexes.department_trend(departments[code])
-                jobs.append((key, (item, source_url, trends[code])))
-        self._run(jobs)
-        self.departments = {k: self.departments[k] for k in keys}
+        """Every file of the site's content; raises ValidationFailed (and makes nothing) if any file has an error."""
+        refusals, sources = read_candidates([self.budgets_dir], self.budgets_dir.parent)
+        by_name: dict[str, list[Source]] = {}
+        for source in sources:
+            by_name.setdefault(source[0].stem, []).append(source)
+        groups = [self._group(members) for members in by_name.values()]
+        outcomes = self._outcomes(groups)
+        # A file named after another department (a warning) puts that department's years in two groups: merge
+        # every group that shares a department and do those again, so that each department is seen whole.
+        merged = _merge([(g, outcomes[g.key].codes) for g in groups], sources)
+        if len(merged) < len(groups):
+            groups = [self._group(list(members)) for members in merged]
+            outcomes = self._outcomes(groups)
+        self.outcomes = {g.key: outcomes[g.key] for g in groups}
+        done = [outcomes[g.key] for g in groups]
+        self.problems = problems = finish([*refusals, *(p for o in done for p in o.problems)])
+        errors = [p for p in problems if p.severity is Severity.ERROR]
+        if errors:
+            raise ValidationFailed(errors)
         files: dict[str, bytes] = {}
-        for key in keys:
-            files.update(self.departments[key])
-        files.update(indexes.index_pages(loaded, ENV))
+        for outcome in done:
+            files.update(outcome.files)
+        entries = sorted((e for o in done for e in o.entries), key=lambda e: (e.year, e.code))
+        files.update(indexes.index_pages(entries, ENV))
         files.update(guide_pages())
         return files
 
-    def _run(self, jobs: list[tuple[str, Job]]) -> None:
-        global _JOBS
-        if len(jobs) >= PARALLEL_FROM and self.workers > 1:
-            _JOBS = [job for _, job in jobs]  # inherited by the forked workers, not pickled
-            _WORKBOOKS[0] = self.workbooks
+    def _group(self, members: list[Source]) -> Group:
+        return Group(tuple(members), tuple(self._source_url(path) for path, _, _ in members))
+
+    def _outcomes(self, groups: list[Group]) -> dict[tuple[Any, ...], Outcome]:
+        """Each group's outcome: kept from the last call when its files are unchanged, otherwise made again."""
+        known = {g.key: self.outcomes[g.key] for g in groups if g.key in self.outcomes}
+        todo = [g for g in groups if g.key not in known]
+        global _GROUPS
+        if sum(len(g.sources) for g in todo) >= PARALLEL_FROM and self.workers > 1:
+            _GROUPS, _FLAGS[:] = todo, [self.publishing, self.workbooks]  # inherited by the forked workers
             try:
-                # Each worker freezes what it inherits (every loaded budget): its collector then neither rescans
-                # those objects nor writes to them, which would copy the parent's memory page by page.
                 with multiprocessing.get_context("fork").Pool(self.workers, initializer=gc.freeze) as pool:
-                    results = pool.map(_render_job, range(len(jobs)), chunksize=8)
+                    results = pool.map(_group_job, range(len(todo)), chunksize=2)
             finally:
-                _JOBS = []
+                _GROUPS = []
         else:
-            results = [_render(job, self.workbooks) for _, job in jobs]
-        for (key, _), rendered in zip(jobs, results, strict=True):
-            self.departments[key] = rendered
+            results = [render_group(g, self.publishing, self.workbooks) for g in todo]
+        known.update((g.key, outcome) for g, outcome in zip(todo, results, strict=True))
+        return known
+
+
+def _merge(groups: list[tuple[Group, set[str]]], order: list[Source]) -> list[list[Source]]:
+    """Groups that share a department code, joined (transitively); each group's files in the order found."""
+    parent = list(range(len(groups)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    owner: dict[str, int] = {}
+    for i, (_, codes) in enumerate(groups):
+        for code in codes:
+            if code in owner:
+                parent[root(i)] = root(owner[code])
+            else:
+                owner[code] = i
+    joined: dict[int, set[int]] = {}
+    for i, (group, _) in enumerate(groups):
+        joined.setdefault(root(i), set()).update(id(s) for s in group.sources)
+    return [[s for s in order if id(s) in members] for members in joined.values()]
 
 
 def render_all(budgets_dir: Path, source_base: str | None = None, publishing: bool = True,
