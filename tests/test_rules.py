@@ -377,3 +377,11 @@ def test_two_independent_slips_stay_two_findings(seed_text: str, validate_text: 
     found = sorted((p.slug, p.line) for p in report.errors)
     assert found == [("function-economic-mismatch", personnel), ("project-list-mismatch", water)], \
         describe(report.errors)
+
+
+def test_placeholder_spelt_by_an_escape_is_still_found(seed_text: str, validate_text: Callable[..., Report]) -> None:
+    """The placeholder rule skips files whose text has no placeholder; an escape (\\x58) can still spell one."""
+    text, n = re.subn(r"(?m)^(  name: )(.*)$", r'\1"\2\\x58X"', seed_text, count=1)
+    assert n == 1
+    found = [p for p in validate_text(text).problems if p.slug == "placeholder-text"]
+    assert [(p.file, p.line) for p in found] == [(SEED_REL, line_of(text, r'^  name: ".*\\x58X"'))]

@@ -14,10 +14,11 @@ change can be traced to the tables that show it) and, when it *is* one recorded 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
+from typing import Any
 
 from generator.core import totals
 from generator.core.model import Budget
@@ -44,6 +45,13 @@ class Facts(Mapping[str, Value]):
         self.budget = budget
         self.totals = totals.totals(budget)
         self._values: dict[str, Value] = {}
+        self._derived: dict[Hashable, Any] = {}
+
+    def derived(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """Something computed from the budget once for all the tables of a page (e.g. a 类 total per fund)."""
+        if key not in self._derived:
+            self._derived[key] = compute()
+        return self._derived[key]
 
     def __getitem__(self, name: str) -> Value:
         if name not in self._values:

@@ -12,6 +12,7 @@ same name (:func:`same_name`).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -77,12 +78,11 @@ def parent(code: str) -> str | None:
     return code[:3] if len(code) == 5 else code[:5]
 
 
-def lineage(code: str) -> list[str]:
-    """The code's ancestors from 类 down, then the code itself."""
-    chain = [code]
-    while (up := parent(chain[0])) is not None:
-        chain.insert(0, up)
-    return chain
+@functools.lru_cache(maxsize=65536)
+def lineage(code: str) -> tuple[str, ...]:
+    """The code's ancestors from 类 down, then the code itself (a budget asks for the same few codes often)."""
+    up = parent(code)
+    return (code,) if up is None else (*lineage(up), code)
 
 
 def _entries(rows: list[dict[str, Any]]) -> dict[str, CodeEntry]:

@@ -53,7 +53,8 @@ class Basis:
 
     def class_totals(self, funds: tuple[str, ...]) -> list[tuple[str, Decimal]]:
         """(类 name, spending of ``funds``) of every 类 the department spends in, in the recorded unit."""
-        return class_totals(self.budget, self.registry, funds)
+        return self.facts.derived(  # type: ignore[no-any-return]
+            ("class_totals", funds), lambda: class_totals(self.budget, self.registry, funds))
 
 
 def class_totals(budget: Budget, registry: Registry, funds: tuple[str, ...]) -> list[tuple[str, Decimal]]:

@@ -42,6 +42,11 @@ def _strings(value: object, loc: Loc) -> Iterator[tuple[Loc, str]]:
 
 @rule(PLACEHOLDER_TEXT)
 def placeholder(ctx: Context) -> Iterator[Finding]:
+    source = ctx.document.text
+    if source and "\\" not in source and not PLACEHOLDER.search(source):
+        # Every string of the file is written in its text, except where an escape (\x58) spells it out:
+        # no placeholder in a text without escapes means none in any string.
+        return
     for loc, text in _strings(ctx.document.data, ()):
         if m := PLACEHOLDER.search(text):
             yield Finding(loc, f"文字中有占位符“{m.group(0)}”：{text[:40]}")
