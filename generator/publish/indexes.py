@@ -1,4 +1,4 @@
-"""Pages that span departments: the home page, one page per year, charts, the dataset index."""
+"""Pages that span departments: the home page, one page per year, charts, the dataset and department indexes."""
 
 from __future__ import annotations
 
@@ -10,11 +10,12 @@ from typing import Any
 import jinja2
 
 from generator.core import profiles, registry, totals
-from generator.core.money import ZERO, convert, fmt, total, year_change
-from generator.derive import trees
+from generator.core.money import ZERO, YearChange, convert, fmt
+from generator.derive import district, trees
 from generator.derive.trend import trend
 from generator.load.budget import Loaded
 from generator.publish import charts
+from generator.publish.pdf import site_path
 
 _MEMO: dict[tuple[str, str], Any] = {}
 
@@ -40,36 +41,100 @@ def _wan(item: Loaded, value: Decimal) -> Decimal:
     return convert(value, item.budget.unit, "万元")
 
 
+def headline_of(item: Loaded) -> district.Headline:
+    return _memo("headline", item, lambda: district.headline(item.budget))  # type: ignore[no-any-return]
+
+
+def _signed(value: Decimal) -> str:
+    return f"+{fmt(value)}" if value > 0 else fmt(value)
+
+
+def delta_text(change: YearChange | None) -> str:
+    """比上年增减 in 万元, signed ("+12.34"), sortable as a number; "—" without a prior."""
+    return "—" if change is None else _signed(change.delta)
+
+
+def rate_text(change: YearChange | None) -> str:
+    """增减率 ("+5.67%", "-3.20%"), or what stands in for it when last year had nothing."""
+    if change is None:
+        return "—"
+    if change.pct is None:
+        return {"new": "新增", "none": "—"}.get(change.direction, "—")
+    return f"+{change.pct:f}%" if change.delta > 0 else (f"-{change.pct:f}%" if change.delta < 0 else "0.00%")
+
+
+def change_text(change: YearChange | None) -> str:
+    if change is None:
+        return "未记录上年数"
+    delta = fmt(abs(change.delta))
+    return {
+        "up": f"增加 {delta} 万元（增长 {change.pct}%）",
+        "down": f"减少 {delta} 万元（下降 {change.pct}%）",
+        "same": "持平",
+        "new": "上年未安排，本年新增",
+        "gone": f"减少 {delta} 万元（下降 100.00%）",
+        "none": "上年和本年均未安排",
+    }[change.direction]
+
+
 def year_rows(items: list[Loaded]) -> list[dict[str, Any]]:
+    """The departments of a year, grouped by 主管部门 (then by code): the year page's sortable table."""
     rows = []
     for item in items:
-        b = item.budget
-        t = totals_of(item)
-        change = year_change(t.spending, t.prior_spending) if t.prior_spending is not None else None
+        h = headline_of(item)
         rows.append({
-            "code": b.department.code,
-            "name": b.department.name,
-            "link": f"{b.department.code}/index.md",
-            "total": fmt(_wan(item, t.spending)),
-            "basic": fmt(_wan(item, t.basic)),
-            "project": fmt(_wan(item, t.project)),
-            "change": _change_text(item, change),
+            "supervisor": h.supervisor,
+            "supervisor_code": h.supervisor_code,
+            "code": h.code,
+            "name": h.name,
+            "link": f"{h.code}/index.md",
+            "total": fmt(h.spending.current),
+            "delta": delta_text(h.spending.change),
+            "rate": rate_text(h.spending.change),
+            "three_public": fmt(h.three_public.current),
+            "operating_costs": fmt(h.operating_costs.current),
         })
+    return sorted(rows, key=lambda r: (r["supervisor_code"], r["supervisor"], r["code"]))
+
+
+def totals_rows(figures: list[district.DistrictTotal]) -> list[dict[str, str]]:
+    return [{"label": f.label, "total": fmt(f.current), "change": change_text(f.change),
+             "compared": f"{f.compared} / {f.departments}"} for f in figures]
+
+
+def supervisor_rows(items: list[Loaded]) -> list[dict[str, str]]:
+    rows = []
+    for group in district.by_supervisor([headline_of(x) for x in items]):
+        spending, three, operating = group.totals
+        rows.append({"name": group.name, "count": str(len(group.departments)), "total": fmt(spending.current),
+                     "change": change_text(spending.change), "three_public": fmt(three.current),
+                     "operating_costs": fmt(operating.current)})
     return rows
 
 
-def _change_text(item: Loaded, change: Any) -> str:
-    if change is None:
-        return "—"
-    delta = fmt(_wan(item, abs(change.delta)))
-    return {
-        "up": f"增加 {delta} 万元（{change.pct}%）",
-        "down": f"减少 {delta} 万元（{change.pct}%）",
-        "same": "持平",
-        "new": "新增",
-        "gone": f"减少 {delta} 万元（100.00%）",
-        "none": "—",
-    }[change.direction]
+def directory(loaded: list[Loaded]) -> list[dict[str, Any]]:
+    """Every department, grouped by its (latest) 主管部门: name, code and the years published, newest first."""
+    latest: dict[str, Loaded] = {}
+    years: dict[str, list[int]] = defaultdict(list)
+    for item in loaded:  # sorted by year, then code: the last one seen is the newest year
+        code = item.budget.department.code
+        latest[code] = item
+        years[code].append(item.budget.year)
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for code, item in latest.items():
+        d = item.budget.department
+        groups[(d.supervisor.code, d.supervisor.name)].append(
+            {"code": code, "name": d.name, "supervisor": d.supervisor.name, "years": sorted(years[code], reverse=True)})
+    return [{"supervisor": name, "departments": sorted(members, key=lambda m: m["code"])}
+            for (_, name), members in sorted(groups.items())]
+
+
+def departments_json(groups: list[dict[str, Any]]) -> bytes:
+    """departments.json: what the search box lists above Pagefind's results when a department's name matches."""
+    entries = [{"code": m["code"], "name": m["name"], "supervisor": m["supervisor"], "years": m["years"]}
+               for g in groups for m in g["departments"]]
+    entries.sort(key=lambda m: m["code"])
+    return (json.dumps({"departments": entries}, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
 
 
 def _classes(item: Loaded) -> tuple[list[tuple[str, str, Decimal]], list[tuple[str, str, Decimal]]]:
@@ -127,7 +192,7 @@ def department_charts(item: Loaded, loaded: list[Loaded]) -> str:
             f'{body}\n\n</details>')
 
 
-def index_pages(loaded: list[Loaded], env: jinja2.Environment) -> dict[str, bytes]:
+def index_pages(loaded: list[Loaded], env: jinja2.Environment, pdf: bool = True) -> dict[str, bytes]:
     by_year: dict[int, list[Loaded]] = defaultdict(list)
     for item in loaded:
         by_year[item.budget.year].append(item)
@@ -136,24 +201,30 @@ def index_pages(loaded: list[Loaded], env: jinja2.Environment) -> dict[str, byte
     summaries = []
     for year in years:
         items = by_year[year]
-        spend = total(_wan(x, totals_of(x).spending) for x in items)
-        summaries.append({"year": year, "count": len(items), "total": fmt(spend)})
+        figures = district.district_totals([headline_of(x) for x in items])
+        spend = figures[0].current
+        summaries.append({"year": year, "count": len(items), "total": fmt(spend),
+                          "three_public": fmt(figures[1].current), "operating_costs": fmt(figures[2].current)})
         page = env.get_template("year.md.j2").render(
             year=year, rows=year_rows(items), rollup=rollup(items) if len(items) > 1 else None,
-            total=fmt(spend))
+            total=fmt(spend), totals=totals_rows(figures), supervisors=supervisor_rows(items))
         files[f"{year}/index.md"] = page.encode()
-    files["index.md"] = env.get_template("home.md.j2").render(years=summaries).encode()
-    files["datasets.json"] = datasets(loaded)
+    groups = directory(loaded)
+    latest = {"year": years[0], "totals": totals_rows(district.district_totals(
+        [headline_of(x) for x in by_year[years[0]]]))} if years else None
+    files["index.md"] = env.get_template("home.md.j2").render(years=summaries, latest=latest, groups=groups, pdf=pdf).encode()
+    files["datasets.json"] = datasets(loaded, pdf)
+    files["departments.json"] = departments_json(groups)
     return files
 
 
-def datasets(loaded: list[Loaded]) -> bytes:
+def datasets(loaded: list[Loaded], pdf: bool = True) -> bytes:
     entries = []
     for item in loaded:
         b = item.budget
         base = f"{b.year}/{b.department.code}"
         t = totals_of(item)
-        entries.append({
+        entry = {
             "year": b.year,
             "department_code": b.department.code,
             "department_name": b.department.name,
@@ -162,9 +233,11 @@ def datasets(loaded: list[Loaded]) -> bytes:
             "page": f"{base}/",
             "json": f"{base}/data/budget.json",
             "xlsx": f"{base}/data/budget.xlsx",
-            "tables": {key: {"csv": f"{base}/data/{key}.csv"}
-                       for key in _table_keys(b)},
-        })
+        }
+        if pdf:
+            entry["pdf"] = site_path(b)
+        entry["tables"] = {key: {"csv": f"{base}/data/{key}.csv"} for key in _table_keys(b)}
+        entries.append(entry)
     return (json.dumps({"datasets": entries}, ensure_ascii=False, indent=1) + "\n").encode()
 
 

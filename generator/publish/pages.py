@@ -21,10 +21,12 @@ from generator.core import profiles, registry
 from generator.core.errors import Severity, ValidationFailed
 from generator.core.model import Budget
 from generator.derive.pagedata import page_context
+from generator.derive.summary import summary
 from generator.load.budget import Loaded
 from generator.publish import downloads, indexes
 from generator.publish.environment import ENV
 from generator.publish.errata import errata_page
+from generator.publish.pdf import Job, page_link, site_path
 
 GUIDE_DIR = "guide"
 
@@ -34,7 +36,11 @@ def dept_dir(b: Budget) -> str:
 
 
 def render_department(item: Loaded, source_url: str | None = None, extra: dict[str, Any] | None = None) -> dict[str, bytes]:
-    """All files of one department-year, relative to the output root."""
+    """All files of one department-year, relative to the output root.
+
+    ``extra``: ``charts`` (the SVG charts, which need the other departments), ``pdf`` (False: no link to the
+    printed PDF, for builds that make none).
+    """
     b = item.budget
     reg = registry.for_year(b.year)
     profile = profiles.load(b.profile)
@@ -47,6 +53,8 @@ def render_department(item: Loaded, source_url: str | None = None, extra: dict[s
         downloads={k: Markup(v) for k, v in downloads.links(profile, ctx["tables"]).items()},
         table_templates=set(ENV.list_templates()),
         charts=(extra or {}).get("charts", ""),
+        summary=summary(b, profile),
+        pdf=page_link(b) if (extra or {}).get("pdf", True) else None,
     )
     out = {f"{base}/{name}": data for name, data in files.items()}
     out[f"{base}/index.md"] = _tidy(ENV.get_template("department.md.j2").render(ctx)).encode()
@@ -72,12 +80,12 @@ def load_all(budgets_dir: Path, cache: dict[Any, Any] | None = None, publishing:
 
 # Departments are independent, so a cold render of many of them is spread over processes.
 PARALLEL_FROM = 16
-_JOBS: list[tuple[Loaded, str | None, str]] = []
+_JOBS: list[tuple[Loaded, str | None, dict[str, Any]]] = []
 
 
 def _render_job(index: int) -> dict[str, bytes]:
-    item, source_url, charts = _JOBS[index]
-    return render_department(item, source_url, {"charts": charts})
+    item, source_url, extra = _JOBS[index]
+    return render_department(item, source_url, extra)
 
 
 class Renderer:
@@ -88,13 +96,15 @@ class Renderer:
     """
 
     def __init__(self, budgets_dir: Path, source_base: str | None = None, workers: int | None = None,
-                 publishing: bool = True) -> None:
+                 publishing: bool = True, pdf: bool = True) -> None:
         self.budgets_dir = budgets_dir
         self.publishing = publishing  # False for the preview: drafts may be looked at, not published
+        self.pdf = pdf  # False where no PDF is printed (the preview, site --no-pdf): pages do not link one
         self.source_base = source_base
         self.workers = workers if workers is not None else (os.cpu_count() or 1)
         self.validation: dict[Any, Any] = {}
         self.departments: dict[str, dict[str, bytes]] = {}
+        self.printed: list[Job] = []  # after render(): the department pages to print, and where their PDFs go
 
     def _source_url(self, item: Loaded) -> str | None:
         if not self.source_base:
@@ -107,7 +117,7 @@ class Renderer:
         history: dict[str, list[str]] = {}
         for item in loaded:
             history.setdefault(item.budget.department.code, []).append(item.digest)
-        jobs: list[tuple[str, tuple[Loaded, str | None, str]]] = []
+        jobs: list[tuple[str, tuple[Loaded, str | None, dict[str, Any]]]] = []
         keys = []
         for item in loaded:
             source_url = self._source_url(item)
@@ -115,17 +125,19 @@ class Renderer:
             key = "|".join([item.digest, source_url or "", *history[item.budget.department.code]])
             keys.append(key)
             if key not in self.departments:
-                jobs.append((key, (item, source_url, indexes.department_charts(item, loaded))))
+                extra = {"charts": indexes.department_charts(item, loaded), "pdf": self.pdf}
+                jobs.append((key, (item, source_url, extra)))
         self._run(jobs)
+        self.printed = [Job(f"{dept_dir(x.budget)}/", site_path(x.budget)) for x in loaded] if self.pdf else []
         self.departments = {k: self.departments[k] for k in keys}
         files: dict[str, bytes] = {}
         for key in keys:
             files.update(self.departments[key])
-        files.update(indexes.index_pages(loaded, ENV))
+        files.update(indexes.index_pages(loaded, ENV, pdf=self.pdf))
         files.update(guide_pages())
         return files
 
-    def _run(self, jobs: list[tuple[str, tuple[Loaded, str | None, str]]]) -> None:
+    def _run(self, jobs: list[tuple[str, tuple[Loaded, str | None, dict[str, Any]]]]) -> None:
         global _JOBS
         if len(jobs) >= PARALLEL_FROM and self.workers > 1:
             _JOBS = [job for _, job in jobs]  # inherited by the forked workers, not pickled
@@ -135,7 +147,7 @@ class Renderer:
             finally:
                 _JOBS = []
         else:
-            results = [render_department(item, url, {"charts": charts}) for _, (item, url, charts) in jobs]
+            results = [render_department(item, url, extra) for _, (item, url, extra) in jobs]
         for (key, _), rendered in zip(jobs, results, strict=True):
             self.departments[key] = rendered
 

@@ -1,0 +1,121 @@
+"""Python-Markdown extension (listed in mkdocs.yml): every table in a labelled, keyboard-focusable scroll region.
+
+A wide table scrolls sideways inside its own box instead of widening the page. A scrolling box must be
+reachable by keyboard and named for screen readers (axe-core: scrollable-region-focusable, landmark-unique),
+so each markdown table — the editors' guide, the tables the templates write as markdown — is wrapped in
+
+    <div class="table-scroll" role="region" tabindex="0" aria-label="表格：<nearest heading>">
+
+Tables that already sit in a ``.table-scroll`` element, and raw HTML tables (kept out of the tree by
+Python-Markdown's HTML stash), are left alone. Labels repeated on one page are numbered "（2）", "（3）".
+
+For print, a table with more columns than fit across a portrait A4 page puts its whole section — from the
+heading above it to the next heading — on landscape pages: those elements get the class ``print-wide``,
+which budget.css maps to the named page ``wide`` (``@page wide { size: A4 landscape }``).
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as etree
+from typing import Any
+
+from markdown import Extension, Markdown
+from markdown.treeprocessors import Treeprocessor
+
+HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+REGION = "table-scroll"
+PRINT_WIDE = "print-wide"
+# Columns that fit across a portrait A4 page at the print font size (186 mm of text width); more go landscape.
+PORTRAIT_COLUMNS = 8
+
+
+def _classes(el: etree.Element) -> list[str]:
+    return (el.get("class") or "").split()
+
+
+def _add_class(el: etree.Element, name: str) -> None:
+    classes = _classes(el)
+    if name not in classes:
+        el.set("class", " ".join([*classes, name]))
+
+
+def heading_text(el: etree.Element) -> str:
+    """The heading as read, without its permalink (the "¶" the toc extension appends)."""
+    parts = [el.text or ""]
+    for child in el:
+        if "headerlink" not in _classes(child):
+            parts.append("".join(child.itertext()))
+        parts.append(child.tail or "")
+    return " ".join("".join(parts).split())
+
+
+def columns(table: etree.Element) -> int:
+    """The table's width in columns: the widest row, counting colspans."""
+    widest = 0
+    for row in table.iter("tr"):
+        widest = max(widest, sum(int(cell.get("colspan") or 1) for cell in row if cell.tag in ("td", "th")))
+    return widest
+
+
+def is_wide(el: etree.Element) -> bool:
+    tables = [el] if el.tag == "table" else list(el.iter("table"))
+    return any(columns(t) > PORTRAIT_COLUMNS for t in tables)
+
+
+class TableRegions(Treeprocessor):
+    """Wraps tables in regions and marks the print sections of wide ones."""
+
+    def run(self, root: etree.Element) -> None:
+        self.labels: dict[str, int] = {}
+        self._walk(root, "")
+
+    def _label(self, heading: str) -> str:
+        label = f"表格：{heading}" if heading else "表格"
+        self.labels[label] = self.labels.get(label, 0) + 1
+        count = self.labels[label]
+        return label if count == 1 else f"{label}（{count}）"
+
+    def _walk(self, parent: etree.Element, heading: str) -> str:
+        """Wrap the tables below ``parent``; returns the last heading seen (headings run on across nesting)."""
+        for i, child in enumerate(list(parent)):
+            if child.tag in HEADINGS:
+                heading = heading_text(child)
+            elif child.tag == "table":
+                region = etree.Element("div", {"class": REGION, "role": "region", "tabindex": "0",
+                                               "aria-label": self._label(heading)})
+                region.tail, child.tail = child.tail, None
+                parent.remove(child)
+                region.append(child)
+                parent.insert(i, region)
+            elif REGION not in _classes(child) and len(child):
+                heading = self._walk(child, heading)
+        self._mark_wide_sections(parent)
+        return heading
+
+    @staticmethod
+    def _mark_wide_sections(parent: etree.Element) -> None:
+        """Give every element of a heading's section that holds a wide table the print-wide class.
+
+        A section runs from a heading to the next one; a heading with nothing under it before the next
+        heading (a part title over its first table) belongs to the section that follows, so it is printed
+        on the same page as that section's table.
+        """
+        sections: list[list[etree.Element]] = [[]]
+        for child in parent:
+            if child.tag in HEADINGS and any(c.tag not in HEADINGS for c in sections[-1]):
+                sections.append([])
+            sections[-1].append(child)
+        for section in sections:
+            if any(c.tag not in HEADINGS and is_wide(c) for c in section):
+                for c in section:
+                    _add_class(c, PRINT_WIDE)
+
+
+class TableRegionsExtension(Extension):
+    def extendMarkdown(self, md: Markdown) -> None:  # Python-Markdown names it so
+        # Priority 0: after toc (5) has added the permalinks and ids, so labels read the final headings.
+        md.treeprocessors.register(TableRegions(md), "table_regions", 0)
+
+
+def makeExtension(**kwargs: Any) -> TableRegionsExtension:  # the name Python-Markdown looks for
+    return TableRegionsExtension(**kwargs)
