@@ -16,10 +16,12 @@ which budget.css maps to the named page ``wide`` (``@page wide { size: A4 landsc
 
 from __future__ import annotations
 
+import html
 import xml.etree.ElementTree as etree
 from typing import Any
 
 from markdown import Extension, Markdown
+from markdown.extensions.toc import run_postprocessors, strip_tags, unescape
 from markdown.treeprocessors import Treeprocessor
 
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
@@ -39,14 +41,16 @@ def _add_class(el: etree.Element, name: str) -> None:
         el.set("class", " ".join([*classes, name]))
 
 
-def heading_text(el: etree.Element) -> str:
-    """The heading as read, without its permalink (the "¶" the toc extension appends)."""
+def heading_text(el: etree.Element, md: Markdown) -> str:
+    """The heading as read: without its permalink (the "¶" the toc extension appends), markdown escapes resolved,
+    inline HTML reduced to its text (left in, its placeholder would be replaced by raw HTML inside the label)."""
     parts = [el.text or ""]
     for child in el:
         if "headerlink" not in _classes(child):
             parts.append("".join(child.itertext()))
         parts.append(child.tail or "")
-    return " ".join("".join(parts).split())
+    text = html.unescape(strip_tags(run_postprocessors(unescape("".join(parts)), md)))
+    return " ".join(text.split())
 
 
 def columns(table: etree.Element) -> int:
@@ -79,7 +83,7 @@ class TableRegions(Treeprocessor):
         """Wrap the tables below ``parent``; returns the last heading seen (headings run on across nesting)."""
         for i, child in enumerate(list(parent)):
             if child.tag in HEADINGS:
-                heading = heading_text(child)
+                heading = heading_text(child, self.md)
             elif child.tag == "table":
                 region = etree.Element("div", {"class": REGION, "role": "region", "tabindex": "0",
                                                "aria-label": self._label(heading)})

@@ -126,9 +126,9 @@ document.documentElement.classList.replace("no-js", "js");
         named.forEach(function (d) { list.appendChild(departmentItem(d)); });
         pages.forEach(function (page) {
           var first = (page.sub_results || [])[0];
-          var section = first && first.url !== page.url ? first.title : "";
+          var section = first && first.url !== page.url && first.title !== page.meta.title ? first.title : "";
           list.appendChild(item(page.url, page.meta.title || page.url, context(page, section), page.excerpt, false));
-          (page.sub_results || []).filter(function (s) { return s.url !== page.url; }).slice(0, 3).forEach(function (s) {
+          (page.sub_results || []).filter(function (s) { return s.url !== page.url && s.title !== page.meta.title; }).slice(0, 3).forEach(function (s) {
             list.appendChild(item(s.url, s.title, context(page, ""), s.excerpt, true));
           });
         });
