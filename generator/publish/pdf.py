@@ -19,6 +19,7 @@ import hashlib
 import os
 import re
 import shutil
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,6 +81,7 @@ class Job:
 class Printed:
     printed: int = 0  # printed now
     reused: int = 0  # taken from the cache unchanged
+    seconds: float = 0.0  # wall time, browser start included
 
 
 def cache_dir(out: Path) -> Path:
@@ -150,6 +152,7 @@ def print_pdfs(site: Path, jobs: Iterable[Job], cache: Path) -> Printed:
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
+    started = time.perf_counter()
     jobs = list(jobs)
     result = Printed()
     if not jobs:
@@ -190,4 +193,5 @@ def print_pdfs(site: Path, jobs: Iterable[Job], cache: Path) -> Printed:
         if old.name not in used:
             with contextlib.suppress(OSError):
                 old.unlink()
+    result.seconds = time.perf_counter() - started
     return result
