@@ -558,7 +558,7 @@ def test_every_excel_slug_is_in_the_guide():
     # every hyphenated string literal is a problem slug, apart from the command names and the author tag
     used = set(re.findall(r'"([a-z]+(?:-[a-z]+)+)"', code)) - {"export-xlsx", "import-xlsx", "budget-disclosure"}
     guide = (ROOT / "docs" / "excel.md").read_text(encoding="utf-8")
-    documented = set(re.findall(r"^\| `([a-z][a-z-]+)` \|", guide, re.M))
+    documented = set(re.findall(r"^\| \[`([a-z][a-z-]+)`\]\(rules\.md#\1\) \|", guide, re.M))
     new = {"xlsx-too-large", "xlsx-formula-no-value", "xlsx-hidden-sheet", "xlsx-encrypted", "xlsx-not-xlsx",
            "xlsx-string-too-long", "xlsx-bad-code", "xlsx-bad-year", "out-is-input", "out-is-directory", "out-dir-missing"}
     assert new <= used

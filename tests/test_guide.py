@@ -16,10 +16,11 @@ from jsonschema.exceptions import best_match
 
 from generator.authoring import guide
 from generator.authoring.schema import schema_json
-from generator.check import rules
 from generator.check.validate import validate_paths
 from generator.cli import build_parser
+from generator.core import slugs
 from generator.core.model import Budget
+from generator.core.slugs.files import CROSS_FILE
 from generator.load.loader import load
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,16 +67,29 @@ def test_check_reports_a_stale_file(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert guide.write_generated_docs(check=True) == ["docs/rules.md"]
 
 
+def test_check_reports_a_stale_excel_slug_table(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(guide, "ROOT", tmp_path)
+    monkeypatch.setattr(guide, "DOCS", tmp_path / "docs")
+    guide.write_generated_docs()
+    page = (ROOT / "docs" / "excel.md").read_text(encoding="utf-8")
+    row = next(line for line in page.splitlines() if line.startswith("| [`xlsx-hidden-sheet`]"))
+    (tmp_path / "docs" / "excel.md").write_text(page.replace(row + "\n", ""), encoding="utf-8")
+    assert guide.write_generated_docs(check=True) == ["docs/excel.md"]
+    guide.write_generated_docs()
+    assert (tmp_path / "docs" / "excel.md").read_text(encoding="utf-8") == page
+    (tmp_path / "docs" / "excel.md").write_text(page.replace(guide.EXCEL_TABLE_END, ""), encoding="utf-8")
+    with pytest.raises(ValueError, match="markers"):
+        guide.write_generated_docs(check=True)
+
+
 def test_generation_is_deterministic() -> None:
     assert guide.generated() == guide.generated()
 
 
-def test_every_rule_slug_has_a_heading_in_rules_page() -> None:
+def test_every_slug_has_a_heading_in_rules_page() -> None:
     page = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
-    headings = set(re.findall(r"^### ([a-z0-9-]+)$", page, flags=re.M))
-    slugs = set(rules.CATALOGUE) | set(rules.SCHEMA_RULES) | set(guide.cross_file_rules())
-    assert slugs - headings == set()
-    assert headings - slugs == set()
+    headings = re.findall(r"^### ([a-z0-9-]+)$", page, flags=re.M)
+    assert headings == list(slugs.CATALOGUE)
 
 
 def test_file_rules_are_the_slugs_validate_emits(tmp_path: Path) -> None:
@@ -84,11 +98,12 @@ def test_file_rules_are_the_slugs_validate_emits(tmp_path: Path) -> None:
     shutil.copy(SEED, tmp_path / "2023" / "63002.yaml")
     shutil.copy(SEED, tmp_path / "2022" / "63002.yaml")
     report = validate_paths([tmp_path, tmp_path / "2023" / "missing.yaml"], root=tmp_path)
-    found = {(p.slug, p.severity.value, p.file) for p in report.problems if p.slug in guide.FILE_RULES}
+    between_files = {k.slug for k in slugs.in_group(CROSS_FILE)} | {"missing-file"}
+    found = {(p.slug, p.severity, p.file) for p in report.problems if p.slug in between_files}
     assert found == {
-        ("duplicate-department-year", guide.FILE_RULES["duplicate-department-year"][0], "2023/63002.yaml"),
-        ("file-path-mismatch", guide.FILE_RULES["file-path-mismatch"][0], "2022/63002.yaml"),
-        ("missing-file", guide.FILE_RULES["missing-file"][0], "2023/missing.yaml"),
+        ("duplicate-department-year", slugs.CATALOGUE["duplicate-department-year"].severity, "2023/63002.yaml"),
+        ("file-path-mismatch", slugs.CATALOGUE["file-path-mismatch"].severity, "2022/63002.yaml"),
+        ("missing-file", slugs.CATALOGUE["missing-file"].severity, "2023/missing.yaml"),
     }
 
 

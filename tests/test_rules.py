@@ -1,8 +1,8 @@
 """Every rule fires on a minimal bad input, at the line an editor must change, and is silent on good input.
 
 Bad inputs are the seed budget with one textual edit (so line numbers are known) or small files in
-tests/fixtures/. Cases are keyed by slug and the tests iterate over ``rules.CATALOGUE`` and
-``rules.SCHEMA_RULES``: a new rule without a case here fails the suite.
+tests/fixtures/. Cases are keyed by slug and the tests iterate over ``rules.CATALOGUE`` and the
+slug catalogue's reading group (``generator.core.slugs.reading``): a new rule without a case here fails the suite.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from support import FIXTURES, ROOT, SEED, SEED_REL, describe, edit_line, line_of
 
 from generator.check import rules
 from generator.check.validate import Report, validate_paths
-from generator.core import registry
+from generator.core import registry, slugs
 from generator.core.errors import Severity
 from generator.core.model import Budget
 from generator.core.money import fmt
@@ -123,6 +123,7 @@ SCHEMA_CASES: dict[str, Case] = {
 }
 # not-utf8 needs bytes: that one line is saved as GBK, the rest stays UTF-8.
 NOT_UTF8_LINE = r"name: 工会事务$"
+SCHEMA_SLUGS = sorted(k.slug for k in slugs.in_group(slugs.reading.GROUP))
 
 
 def problems_of(report: Report, slug: str) -> list:
@@ -137,7 +138,7 @@ def test_every_catalogue_rule_has_a_case() -> None:
 
 
 def test_every_schema_rule_has_a_case() -> None:
-    assert set(SCHEMA_CASES) | {"not-utf8"} == set(rules.SCHEMA_RULES)
+    assert set(SCHEMA_CASES) | {"not-utf8"} == set(SCHEMA_SLUGS)
 
 
 def test_seed_triggers_only_the_known_warnings() -> None:
@@ -203,7 +204,7 @@ def test_reason_threshold_option_controls_missing_reason(
 # ---------------------------------------------------------------- schema and loader slugs
 
 
-@pytest.mark.parametrize("slug", sorted(rules.SCHEMA_RULES))
+@pytest.mark.parametrize("slug", SCHEMA_SLUGS)
 def test_schema_rule_fires_on_bad_input(slug: str, seed_text: str,
                                         validate_text: Callable[..., Report]) -> None:
     if slug == "not-utf8":
@@ -307,14 +308,11 @@ def test_prior_views_disagree_on_the_seed_names_its_unit() -> None:
     assert "861.46万元" in p.message and "568.64万元" in p.message, p.message
 
 
-def test_every_rule_has_a_how_to_fix_line_in_the_guide_and_the_json() -> None:
-    slugs = set(rules.CATALOGUE) | set(rules.SCHEMA_RULES) | {"duplicate-department-year", "file-path-mismatch",
-                                                                "missing-file", "prior-year-mismatch"}
-    assert {s for s in slugs if not rules.fix_for(s)} == set()
+def test_every_slug_has_its_how_to_fix_line_in_the_guide() -> None:
     page = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
     blocks = dict(re.findall(r"^### ([a-z0-9-]+)\n(.*?)(?=^### |^## |\Z)", page, flags=re.M | re.S))
-    assert set(blocks) >= slugs
-    assert {s for s in slugs if f"改法：{rules.fix_for(s)}" not in blocks[s]} == set()
+    assert set(blocks) == set(slugs.CATALOGUE)
+    assert {s for s, kind in slugs.CATALOGUE.items() if f"改法：{kind.fix}" not in blocks[s]} == set()
 
 
 def test_validate_json_carries_the_fix(seed_text: str, tmp_path: Path, write_budget: Callable[..., Path]) -> None:

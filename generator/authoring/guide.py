@@ -1,8 +1,9 @@
 """The parts of the editors' guide (docs/) that are generated from code.
 
 ``docs/schema/budget.schema.json`` comes from :mod:`generator.authoring.schema`, ``docs/yaml-reference.md``
-from the pydantic model and ``docs/rules.md`` from the rule catalogue, so the guide cannot drift
-from what the validator actually accepts. Output is deterministic (no timestamps).
+from the pydantic model, ``docs/rules.md`` and the slug table of ``docs/excel.md`` from the slug catalogue
+(:mod:`generator.core.slugs`), so the guide cannot drift from what the tool actually accepts and reports.
+Output is deterministic (no timestamps).
 """
 
 from __future__ import annotations
@@ -18,66 +19,16 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from generator.authoring.schema import schema_json
-from generator.check import continuity, rules
-from generator.core.errors import Severity
+from generator.core import slugs
 from generator.core.model import Budget
+from generator.core.slugs.excel import EXCEL, OUTPUT
+from generator.core.slugs.files import MISSING_FILE
+from generator.core.slugs.reading import UNKNOWN_PROFILE
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 HEADER = "<!-- 本文件由 python -m generator docs 生成，请勿手工修改。 -->\n\n"
 SEVERITY = {"error": "错误", "warning": "警告"}
-
-# Checks that need more than one file (generator.check.crossfile): slug → (severity, title, explanation).
-FILE_RULES: dict[str, tuple[str, str, str]] = {
-    "duplicate-department-year": (
-        "error", "同一部门同一年度有两个文件",
-        "每个部门每年只能有一个预算文件；两个文件的 department.code 与 year 相同时，后一个报错。",
-    ),
-    "file-path-mismatch": (
-        "warning", "文件位置或文件名与内容不符",
-        "文件应放在 budgets/<year>/<部门代码>.yaml；目录名是年份而与文件中的 year 不同，"
-        "或文件名与 department.code 不同时给出警告。",
-    ),
-    "missing-file": ("error", "文件不存在", "命令行指定的文件不存在（检查路径拼写），或符号链接指向的文件不存在。"),
-    "unreadable-file": (
-        "error", "文件无法读取",
-        "名为 *.yaml 的是目录、管道或设备而不是普通文件，没有读取权限，或符号链接形成循环。",
-    ),
-    "wrong-extension": (
-        "error", "扩展名不是 .yaml",
-        "budgets/ 下扩展名为 .yml、.YAML 等的文件不会被读取，也不会发布；请改名为小写的 .yaml。",
-    ),
-    "invalid-file-name": (
-        "error", "文件名无法显示",
-        "文件名（含所在目录名）含有不是 UTF-8 的字节或控制字符（如换行），无法可靠地显示和发布；"
-        "错误信息中这些字符以 `\\xNN`、`\\n` 等形式显示。请改名为 <部门代码>.yaml。",
-    ),
-    "file-outside-budgets": (
-        "error", "符号链接指向预算目录之外",
-        "budgets/ 下的符号链接只能指向 budgets/ 内的文件（命令行直接指定的文件：只能指向同一目录内），"
-        "否则不读取也不发布，以免把仓库以外的文件公开出去。",
-    ),
-    "errata-unknown-section": (
-        "error", "勘误的小节不存在",
-        "errata 中的 section 必须是地区模板中情况说明小节的 key（如 general_budget_expenditure），"
-        "勘误页据此重新计算该小节的句子。",
-    ),
-    "errata-unknown-code": (
-        "error", "勘误的科目不存在",
-        "填了 code 的勘误，section 必须是逐科目说明的小节（一般公共预算支出表、基本支出表、项目支出表、"
-        "政府性基金、国有资本经营），且 code 必须是本文件该小节说明的科目之一；整节总述的勘误不填 code。",
-    ),
-    "internal-error": (
-        "error", "校验程序内部错误",
-        "校验这个文件时程序本身出错（不是编辑者的错误）。文件不会发布；请把文件和这条信息报告给维护者。",
-    ),
-}
-
-
-def cross_file_rules() -> dict[str, tuple[str, str, str]]:
-    """FILE_RULES plus the multi-year check, which documents itself in generator.check.continuity."""
-    return {**FILE_RULES, continuity.SLUG: (Severity.ERROR.value, continuity.TITLE, continuity.EXPLANATION)}
-
 
 # Identities that hold because totals are computed, never typed: no rule is needed for them.
 IDENTITIES: tuple[tuple[str, str], ...] = (
@@ -103,13 +54,6 @@ IDENTITIES: tuple[tuple[str, str], ...] = (
     ("项目支出表合计 = 各项目各列之和", "每个项目只填各资金来源的金额。"),
     ("绩效表预算数 = covers 所指经济分类（款）或项目的金额之和", "绩效目标不填预算数。"),
 )
-
-MODULE_TITLES = {
-    rules.codes.__name__: "分类编码",
-    rules.reconcile.__name__: "勾稽关系与绩效",
-    rules.text.__name__: "文字与说明",
-    rules.draft.__name__: "草稿与发布",
-}
 
 # Fields the model leaves without a description (JSON Schema hints fall back to the key name).
 FALLBACK_DESCRIPTIONS = {
@@ -289,15 +233,12 @@ def yaml_reference() -> str:
     return "".join(out)
 
 
-# ---------------------------------------------------------------- rules.md
+# ---------------------------------------------------------------- rules.md and the slug table of excel.md
 
 
-def _rule_block(slug: str, severity: str, title: str, explanation: str, blocks_publishing: bool = False) -> str:
-    level = SEVERITY[severity] + ("（发布时为错误）" if blocks_publishing and severity == "warning" else "")
-    fix = rules.fix_for(slug)
-    if not fix:
-        raise ValueError(f"rule {slug} has no how-to-fix line (改法)")
-    return f"\n### {slug}\n\n**{level}** · {title}\n\n{explanation}\n\n改法：{fix}\n"
+def _rule_block(kind: slugs.Slug) -> str:
+    level = SEVERITY[kind.severity.value] + ("（发布时为错误）" if kind.blocks_publishing else "")
+    return f"\n### {kind.slug}\n\n**{level}** · {kind.title}\n\n{kind.explanation}\n\n改法：{kind.fix}\n"
 
 
 def rules_page() -> str:
@@ -311,23 +252,12 @@ def rules_page() -> str:
            "同一处差额使几条勾稽关系同时不成立时，只报告一条，其余写在“同一处差额还影响：”之后。"
            "在 git 仓库中，如果这些行里有你（相对于最近一次提交）改动过的行，问题就指向那一行，"
            "并以“你改动的第N行（……）可能是原因”开头。\n\n"
-           "每条规则都附有“改法”；`validate --format json` 输出的每个问题也带有同样的 `fix` 字段。"
-           "下面按 slug 列出全部规则。\n",
-           "\n## 读取与格式检查\n\n文件先按 YAML 读取、再按字段参考检查，任何一项不通过都是错误，"
-           "此时后面的规则不会运行。\n"]
-    for slug, (title, explanation) in rules.SCHEMA_RULES.items():
-        out.append(_rule_block(slug, "error", title, explanation))
-    groups: dict[str, list[rules.Rule]] = {}
-    for r in rules.CATALOGUE.values():
-        groups.setdefault(r.check.__module__, []).append(r)
-    for module, members in groups.items():
-        out.append(f"\n## {MODULE_TITLES.get(module, '其他规则')}\n")
-        for r in members:
-            out.append(_rule_block(r.slug, r.severity.value, r.title, r.explanation, r.blocks_publishing))
-    out.append("\n## 文件与跨文件检查\n\n还检查文件本身（名称、位置、能否读取）、勘误条目与地区模板，"
-               "以及一次校验多个文件时文件之间的关系（包括同一部门相邻两年的文件）。\n")
-    for slug, (severity, title, explanation) in cross_file_rules().items():
-        out.append(_rule_block(slug, severity, title, explanation))
+           "每个问题都附有“改法”：`validate --format json` 输出的每个问题带有同样的 `fix` 字段，"
+           "在终端里运行 `validate`（或加 `--fix-hints`）时，改法显示在每个问题的下一行。"
+           "下面按类别列出工具可能报告的全部问题，包括 Excel 导入导出时的问题。\n"]
+    for group in slugs.GROUPS:
+        out.append(f"\n## {group.title}\n" + (f"\n{group.intro}\n" if group.intro else ""))
+        out += [_rule_block(kind) for kind in slugs.in_group(group)]
     out.append("\n## 由构造保证、无需校验的关系\n\n预算文件只记录明细（叶子），下列合计都由程序计算，"
                "文件里根本没有可以填错的地方，所以没有对应的规则：\n\n| 关系 | 说明 |\n| --- | --- |\n")
     for relation, note in IDENTITIES:
@@ -335,15 +265,42 @@ def rules_page() -> str:
     return "".join(out)
 
 
+# The slugs import-xlsx and export-xlsx report: their own groups, and the two they share with validate and new.
+EXCEL_SLUGS = (EXCEL, OUTPUT)
+EXCEL_ALSO = (UNKNOWN_PROFILE, MISSING_FILE)
+EXCEL_TABLE_START = "<!-- 下表由 python -m generator docs 从问题目录生成，请勿手工修改。 -->\n"
+EXCEL_TABLE_END = "<!-- 生成的表到此为止 -->\n"
+
+
+def excel_slug_table() -> str:
+    kinds = [k for group in EXCEL_SLUGS for k in slugs.in_group(group)] + list(EXCEL_ALSO)
+    kinds.sort(key=lambda k: k.severity is not slugs.Severity.ERROR)  # errors first, each in catalogue order
+    rows = [f"| [`{k.slug}`](rules.md#{k.slug}) | {SEVERITY[k.severity.value]} | {_cell(k.title)} |\n" for k in kinds]
+    return "| 标识 | 级别 | 含义 |\n| --- | --- | --- |\n" + "".join(rows)
+
+
+def excel_page(current: str) -> str:
+    """docs/excel.md with the part between the two markers regenerated (the rest is written by hand)."""
+    head, start, rest = current.partition(EXCEL_TABLE_START)
+    _, end, tail = rest.partition(EXCEL_TABLE_END)
+    if not (start and end):
+        raise ValueError(f"docs/excel.md has lost the markers around its slug table: {EXCEL_TABLE_START.strip()}")
+    return head + start + excel_slug_table() + end + tail
+
+
 # ---------------------------------------------------------------- writing
 
 
 def generated() -> dict[Path, str]:
-    return {
+    out = {
         DOCS / "schema" / "budget.schema.json": schema_json(),
         DOCS / "yaml-reference.md": yaml_reference(),
         DOCS / "rules.md": rules_page(),
     }
+    excel = DOCS / "excel.md"
+    if excel.is_file():  # written by hand around its generated table
+        out[excel] = excel_page(excel.read_text(encoding="utf-8"))
+    return out
 
 
 def write_generated_docs(check: bool = False) -> list[str]:

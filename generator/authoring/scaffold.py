@@ -26,11 +26,10 @@ from typing import Any, cast
 from annotated_types import Ge, Le
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from generator.check.rules.markers import MARKER
 from generator.core import totals
 from generator.core.errors import GeneratorError, ValidationFailed
 from generator.core.model import Budget
-from generator.core.vocabulary import FUNDS, THREE_PUBLIC
+from generator.core.vocabulary import FUNDS, MARKER, THREE_PUBLIC
 from generator.load.budget import parse_budget
 from generator.load.loader import load, read_text
 from generator.load.yaml_writer import yaml

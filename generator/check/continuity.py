@@ -17,16 +17,10 @@ from generator.core import totals
 from generator.core.errors import Problem, Severity
 from generator.core.model import Budget
 from generator.core.money import ZERO, convert
+from generator.core.slugs.files import PRIOR_YEAR_MISMATCH
 from generator.core.vocabulary import FUNDS, THREE_PUBLIC
 from generator.load.budget import Loaded
 from generator.load.loader import Document
-
-SLUG = "prior-year-mismatch"
-TITLE = "上年数与上年预算文件不一致"
-EXPLANATION = ("同一部门相邻两年都有预算文件时，本年文件中各行的上年数（prior）必须等于上年文件中同一行的本年数"
-               "（功能分类按资金来源、经济分类款、“三公”经费各项、机关运行经费、人员数）；"
-               "确因科目调整等原因不同时，在该行填写 prior_adjustment 说明原因。上年有金额的功能分类（项）"
-               "在本年文件中整行消失也报错：本年取消的科目要保留该行、本年数为 0、只填上年数。")
 
 Loc = tuple[str | int, ...]
 # (loc of the line in year Y, label, prior recorded in Y, loc in Y−1, amount in Y−1, prior_adjustment)
@@ -79,7 +73,7 @@ def _staff(cur: Loaded, last: Loaded) -> Iterator[Problem]:
         if now.prior is not None and now.prior != before.current:
             mark = cur.document.mark(("overview", "staff", group, "prior"))
             then = last.document.mark(("overview", "staff", group, "current"))
-            yield Problem(SLUG, Severity.ERROR,
+            yield Problem(PRIOR_YEAR_MISMATCH.slug, Severity.ERROR,
                           f"{label}上年数 {now.prior} 人，与 {last.document.path} 第 {then.line} 行的 "
                           f"{last.budget.year} 年实有 {before.current} 人不一致",
                           cur.document.path, mark.line, mark.column, str(before.current), str(now.prior))
@@ -99,7 +93,7 @@ def compare_years(cur: Loaded, last: Loaded) -> list[Problem]:
         else:
             then = f"而 {ldoc.path} 中没有这一行（{last.budget.year} 年预算数按 0 计）"
         problems.append(Problem(
-            SLUG, Severity.ERROR,
+            PRIOR_YEAR_MISMATCH.slug, Severity.ERROR,
             f"{label} 的上年数 {prior}{b.unit}，{then}；如因科目调整等原因确实不同，请填写 prior_adjustment",
             doc.path, mark.line, mark.column, str(expected), str(prior)))
     problems += _dropped(cur, last)
@@ -118,7 +112,7 @@ def _dropped(cur: Loaded, last: Loaded) -> Iterator[Problem]:
         then = last.document.mark(("expenditure", j, "code"))
         mark = cur.document.mark(("expenditure",))
         shown = convert(amount, last.budget.unit, cur.budget.unit)
-        yield Problem(SLUG, Severity.ERROR,
+        yield Problem(PRIOR_YEAR_MISMATCH.slug, Severity.ERROR,
                       f"{last.document.path} 第 {then.line} 行的 {before.code} {before.name}"
                       f"（{last.budget.year} 年 {shown}{cur.budget.unit}）在本年文件中没有对应行，上年合计会漏掉它；"
                       "若本年取消，请保留该行，本年数为 0，只填上年数",

@@ -1,4 +1,4 @@
-"""What ``validate`` adds for an editor at work: how to fix each problem, and the line they just changed.
+"""What ``validate`` adds for an editor at work: the line they just changed.
 
 For each file with a problem that lists candidate lines, the file on disk is compared with its
 committed version (git HEAD) leaf by leaf (:func:`generator.load.leaves.compare_leaves`, so a reformat
@@ -22,10 +22,10 @@ from generator.load.leaves import compare_leaves
 
 
 def explain(problems: Iterable[Problem]) -> list[Problem]:
-    """The problems with their how-to-fix lines, pointed at the lines changed since git HEAD."""
+    """The problems pointed at the lines changed since git HEAD (each carries its how-to-fix line already)."""
     problems = list(problems)
     candidates = sorted({p.file for p in problems if p.file and p.related_lines})
-    return rules.sort_problems(rules.with_fixes(point_at_changes(problems, changed_lines(candidates))))
+    return rules.sort_problems(point_at_changes(problems, changed_lines(candidates)))
 
 
 def changed_lines(files: Iterable[str]) -> dict[str, list[ChangedLine]]:

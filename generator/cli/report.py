@@ -1,4 +1,4 @@
-"""Problems as the terminal or GitHub Actions shows them: one printable line each."""
+"""Problems as the terminal or GitHub Actions shows them: one printable line each (and, for an editor, how to fix it)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,8 @@ def _gh_property(text: str) -> str:
     return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def emit_problems(problems: Sequence[Problem], fmt: str, summary: str | None = None) -> None:
+def emit_problems(problems: Sequence[Problem], fmt: str, summary: str | None = None, fix_hints: bool = False) -> None:
+    """Print the problems; in text format with ``fix_hints``, each is followed by an indented “  改法：…” line."""
     if fmt == "github":
         for p in problems:
             level = "error" if p.severity.value == "error" else "warning"
@@ -34,5 +35,7 @@ def emit_problems(problems: Sequence[Problem], fmt: str, summary: str | None = N
     else:
         for p in problems:
             print(printable(p.format()))
+            if fix_hints:
+                print(f"  改法：{printable(p.fix)}")
     if summary:
         print(summary, file=sys.stderr if fmt == "github" else sys.stdout)

@@ -1,4 +1,5 @@
-"""What every stage shares: money, problems, the model, the vocabulary, totals, the code registry and the profiles.
+"""What every stage shares: money, problems and the slug catalogue, the model, the vocabulary, totals, the code
+registry and the profiles.
 
 Pure data, arithmetic and text escaping; nothing here imports another stage.
 """

@@ -1,23 +1,25 @@
 """Problems are data: a stable slug, a severity, a location and the figures that disagree.
 
+Every slug is declared once in the slug catalogue (:mod:`generator.core.slugs`): a :class:`Problem` with a slug
+declared nowhere cannot be made, and its how-to-fix line (``fix``, 改法) always comes from the catalogue.
 Text a message quotes from a file is made printable (:func:`printable`, :func:`quoted`): one line, whatever the file holds.
 """
 
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import asdict, dataclass, replace
-from enum import Enum
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
-
-class Severity(str, Enum):
-    ERROR = "error"
-    WARNING = "warning"
+from generator.core import slugs
+from generator.core.slugs import Severity
 
 
 @dataclass(frozen=True)
 class Problem:
+    """One problem found. A slug the catalogue lacks raises :class:`~generator.core.slugs.UndeclaredSlug`, a
+    severity other than the declared one ``ValueError`` (a warning that blocks publishing may be raised to an error)."""
+
     slug: str
     severity: Severity
     message: str
@@ -27,8 +29,17 @@ class Problem:
     expected: str | None = None
     actual: str | None = None
     related_lines: tuple[int, ...] = ()
-    fix: str | None = None  # how to fix it (改法), from the rule catalogue
+    fix: str = field(init=False, default="")  # how to fix it (改法): the catalogue's, never passed in
     folded: tuple[str, ...] = ()  # slugs of findings with the same cause, reported inside this one
+
+    def __post_init__(self) -> None:
+        kind = slugs.declared(self.slug)
+        promoted = kind.blocks_publishing and self.severity is Severity.ERROR
+        if self.severity is not kind.severity and not promoted:
+            raise ValueError(f"problem slug {self.slug!r} is declared as {kind.severity.value}, not {self.severity}")
+        for slug in self.folded:
+            slugs.declared(slug)
+        object.__setattr__(self, "fix", kind.fix)
 
     def format(self) -> str:
         where = self.file or "<input>"

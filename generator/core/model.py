@@ -23,8 +23,7 @@ MAX_AMOUNT = Decimal(10) ** 15  # amounts must be below this, in the file's unit
 MAX_NAME = 200  # characters in a name (department, code name, project, indicator, unit …)
 MAX_TEXT = 10_000  # characters in a free-text field (duties, reasons, goals, errata)
 MAX_COUNT = 10**9  # headcounts, vehicles, equipment
-# Schema-error types of the checks below that are slugs of their own (see rules.SCHEMA_RULES).
-CUSTOM_SLUGS = ("invalid-text", "text-too-long", "amount-too-large")
+# The checks below raise PydanticCustomError typed by a problem slug (declared in generator.core.slugs.reading).
 
 # Characters that never belong in published text: C0/C1 controls and DEL (\t and \n are allowed
 # in free text only), Unicode format characters (zero-width, bidi embeddings/overrides/isolates,
@@ -373,6 +372,21 @@ class Explanations(Strict):
     fiscal_reason: OptText | None = Field(None, description="财政拨款收支增减的主要原因（说明四）")
 
 
+class PriorTotals(Strict):
+    """Prior-year totals as the published document states them: facts the editor copies, not sums.
+
+    The comparison sentences (比上年预算增加X万元) compare against these; when the recorded line priors
+    do not add up to them, that is reported rather than the headline being rewritten from the lines.
+    """
+
+    income: Money | None = Field(None, description="上年收入合计（公开文本所述）")
+    spending: Money | None = Field(None, description="上年支出合计（公开文本所述）")
+    fiscal: Money | None = Field(None, description="上年财政拨款收支合计（公开文本所述）")
+    general_budget: Money | None = Field(None, description="上年一般公共预算拨款（公开文本所述）")
+    gov_fund: Money | None = Field(None, description="上年政府性基金预算拨款（公开文本所述）")
+    state_capital: Money | None = Field(None, description="上年国有资本经营预算拨款（公开文本所述）")
+
+
 class Erratum(Strict):
     """A sentence of the published document that the data contradicts (for the 勘误 page)."""
 
@@ -413,4 +427,5 @@ class Budget(Strict):
     performance_targets: list[PerformanceTarget] = Field(default_factory=list, description="项目支出绩效表")
     department_performance: DepartmentPerformance | None = Field(None, description="部门整体支出绩效目标")
     explanations: Explanations = Field(default_factory=Explanations, description="说明中的原因文字")
+    prior_totals: PriorTotals | None = Field(None, description="公开文本所述的上年合计（事实；比较句以此为准）")
     errata: list[Erratum] = Field(default_factory=list, description="已公开文本中与数据矛盾的句子（生成勘误页）")

@@ -62,3 +62,8 @@ SECTION_LABELS = {
     "overview": "部门概况",
     "department": "部门",
 }
+
+# The comment ``new`` writes after every figure still to be filled in; a line is unfilled until it is deleted
+# (generator.check.rules.markers reads it, the guide quotes it).
+TODO = "待填写"
+MARKER = f"# {TODO}"

@@ -16,18 +16,13 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from generator.core import slugs
 from generator.core.errors import InputError, Problem, Severity, printable
-from generator.core.model import CUSTOM_SLUGS, Budget, short_repr
+from generator.core.model import Budget, short_repr
 from generator.load.loader import Document, decode, parse
 
-_TYPE_SLUGS = {
-    "extra_forbidden": "unknown-key",
-    "missing": "missing-field",
-    "wrong-type": "wrong-type",
-    "negative-amount": "negative-amount",
-    "too-many-decimals": "too-many-decimals",
-    **{slug: slug for slug in CUSTOM_SLUGS},
-}
+# pydantic's own error types that have a slug; the model's custom errors (PydanticCustomError) are typed by slug.
+_TYPE_SLUGS = {"extra_forbidden": "unknown-key", "missing": "missing-field"}
 _WRONG_TYPE = {"string_type", "int_type", "int_parsing", "int_from_float", "list_type", "dict_type",
                "model_type", "model_attributes_type", "decimal_type", "bool_type", "float_type",
                "decimal_parsing", "string_sub_type", "dataclass_type"}
@@ -47,7 +42,10 @@ class Loaded:
 def schema_problem(doc: Document, err: Any) -> Problem:
     loc = tuple(err["loc"])
     kind = err["type"]
-    slug = _TYPE_SLUGS.get(kind) or ("wrong-type" if kind in _WRONG_TYPE else "invalid-value")
+    if kind in slugs.CATALOGUE:
+        slug = kind
+    else:
+        slug = _TYPE_SLUGS.get(kind) or ("wrong-type" if kind in _WRONG_TYPE else "invalid-value")
     name = printable(str(loc[-1])) if loc else "文件"  # a key from the file: may hold control characters
     given = err.get("input")
     if slug == "unknown-key":

@@ -303,9 +303,9 @@ def compare(
             report.departments.append(dept)
     if narrative_note:
         report.notes.append(narrative_note)
-    # Point each reconciliation problem at the leaf this change touched, and say how to fix it.
+    # Point each reconciliation problem at the leaf this change touched.
     touched = {d.path: changed_lines(d.leaves) for d in report.departments}
-    relocated = rules.with_fixes(point_at_changes(head_problems, touched))
+    relocated = point_at_changes(head_problems, touched)
     moved = dict(zip(head_problems, relocated, strict=True))
     report.problems = rules.sort_problems(relocated)
     report.new_problems = [moved[p] for p in fresh]

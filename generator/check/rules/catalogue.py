@@ -1,7 +1,8 @@
-"""What a rule is: a slug, a severity, a title and explanation for the guide, a fix, and a check.
+"""What a rule is: its entry in the slug catalogue (:mod:`generator.core.slugs`) and a check.
 
 The rule modules (``codes``, ``reconcile``, ``text``, ``draft``) register their rules here with
-:func:`rule`; :mod:`generator.check.rules` imports them in catalogue order and runs them.
+:func:`rule`, naming the catalogue entry whose slug, severity, title, explanation and fix the rule
+reports; :mod:`generator.check.rules` imports them in catalogue order and runs them.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from generator.core import slugs
 from generator.core.errors import Severity
 from generator.core.model import Budget
 from generator.core.profiles import Profile
@@ -62,28 +64,43 @@ class Context:
         return ""
 
 
+Check = Callable[[Context], Iterable[Finding]]
+
+
 @dataclass(frozen=True)
 class Rule:
-    slug: str
-    severity: Severity
-    title: str
-    explanation: str
-    check: Callable[[Context], Iterable[Finding]] = field(repr=False)
-    fix: str = ""
-    blocks_publishing: bool = False  # a warning in validate, an error for site/render
+    kind: slugs.Slug
+    check: Check = field(repr=False)
+
+    @property
+    def slug(self) -> str:
+        return self.kind.slug
+
+    @property
+    def severity(self) -> Severity:
+        return self.kind.severity
+
+    @property
+    def fix(self) -> str:
+        return self.kind.fix
+
+    @property
+    def blocks_publishing(self) -> bool:
+        return self.kind.blocks_publishing
 
 
 CATALOGUE: dict[str, Rule] = {}
 
 
-def rule(slug: str, severity: Severity, title: str, explanation: str, fix: str = "",
-         blocks_publishing: bool = False) -> Callable[
-    [Callable[[Context], Iterable[Finding]]], Callable[[Context], Iterable[Finding]]
-]:
-    def register(fn: Callable[[Context], Iterable[Finding]]) -> Callable[[Context], Iterable[Finding]]:
-        if slug in CATALOGUE:
-            raise ValueError(f"duplicate rule slug {slug}")
-        CATALOGUE[slug] = Rule(slug, severity, title, explanation, fn, fix, blocks_publishing)
+def rule(kind: slugs.Slug) -> Callable[[Check], Check]:
+    """Register a check as the rule that reports ``kind`` (an entry of the slug catalogue, checked here)."""
+    if slugs.CATALOGUE.get(kind.slug) is not kind:
+        raise slugs.UndeclaredSlug(f"rule {kind.slug!r} is not an entry of generator.core.slugs")
+
+    def register(fn: Check) -> Check:
+        if kind.slug in CATALOGUE:
+            raise ValueError(f"duplicate rule slug {kind.slug}")
+        CATALOGUE[kind.slug] = Rule(kind, fn)
         return fn
 
     return register

@@ -5,10 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from generator.check.rules.catalogue import Context, Finding, Loc, rule
-from generator.core.errors import Severity
 from generator.core.registry import CodeEntry, lineage
-
-E = Severity.ERROR
+from generator.core.slugs.codes import CODE_LEVEL, CODE_NAME_MISMATCH, MISSING_CODE_DESCRIPTION, UNKNOWN_CODE
 
 
 def _coded(ctx: Context) -> Iterator[tuple[Loc, str, str, str, int]]:
@@ -27,11 +25,7 @@ def _table(ctx: Context, kind: str) -> dict[str, CodeEntry]:
     return ctx.registry.function if kind == "function" else ctx.registry.economic
 
 
-@rule("code-level", E, "科目层级不对",
-      "支出功能分类按“项”（7 位）填写；经济分类按“款”（5 位）填写，地方细化科目（7 位）写在款的 items 中，"
-      "且必须以所属款的编码开头。",
-      fix="支出功能分类写到“项”（如 \"2080101\"）；经济分类写“款”（如 \"30101\"），7 位细化科目放进该款的 items，"
-          "并以款的编码开头（如 \"3010101\"）。")
+@rule(CODE_LEVEL)
 def code_level(ctx: Context) -> Iterator[Finding]:
     for loc, code, _name, kind, length in _coded(ctx):
         if len(code) != length:
@@ -45,10 +39,7 @@ def code_level(ctx: Context) -> Iterator[Finding]:
                                   expected=f"{line.code}xx", actual=item.code)
 
 
-@rule("unknown-code", E, "编码不在分类编码表中",
-      "每个科目编码及其上级（类、款）都必须在该年度的政府收支分类科目编码表中（generator/core/reference/）。",
-      fix="先核对编码是否抄错；确是当年的正式科目而编码表缺少时，把它（及其类、款）补进 "
-          "generator/core/reference/<年度>.yaml 并提交合并请求。")
+@rule(UNKNOWN_CODE)
 def unknown_code(ctx: Context) -> Iterator[Finding]:
     for loc, code, _name, kind, _length in _coded(ctx):
         table = _table(ctx, kind)
@@ -60,9 +51,7 @@ def unknown_code(ctx: Context) -> Iterator[Finding]:
                           actual=code)
 
 
-@rule("code-name-mismatch", E, "科目名称与编码表不符",
-      "科目名称必须与分类编码表中的名称（或登记的地方写法）一致。",
-      fix="把 name 改为信息中给出的标准名称；本地区确有固定的不同写法时，登记到 generator/core/reference/<年度>.yaml。")
+@rule(CODE_NAME_MISMATCH)
 def code_name(ctx: Context) -> Iterator[Finding]:
     for loc, code, name, kind, _length in _coded(ctx):
         entry = _table(ctx, kind).get(code)
@@ -71,10 +60,7 @@ def code_name(ctx: Context) -> Iterator[Finding]:
                           expected=entry.name, actual=name)
 
 
-@rule("missing-code-description", Severity.WARNING, "科目没有科目说明",
-      "第四部分名词解释会逐条解释本部门用到的支出功能分类（项）；编码表中这一项还没有科目说明，"
-      "名词解释里就会缺这一条。请在 generator/core/reference/<年度>.yaml 中补上官方的科目说明。",
-      fix="在 generator/core/reference/<年度>.yaml 中该编码下补上 description（官方科目说明原文）；预算文件本身不用改。")
+@rule(MISSING_CODE_DESCRIPTION)
 def missing_description(ctx: Context) -> Iterator[Finding]:
     for i, line in enumerate(ctx.budget.expenditure):
         entry = ctx.registry.function.get(line.code)

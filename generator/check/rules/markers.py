@@ -13,10 +13,9 @@ import re
 
 import yaml
 
+from generator.core.vocabulary import TODO
 from generator.load.loader import Document, Path_
 
-TODO = "待填写"
-MARKER = f"# {TODO}"
 _COMMENT = re.compile(rf"(?:^|[ \t])#[ \t]*{TODO}")
 
 

@@ -9,12 +9,15 @@ from decimal import Decimal
 from generator.check.rules.catalogue import Context, Finding, Loc, rule
 from generator.check.rules.markers import unfilled_lines
 from generator.core import totals
-from generator.core.errors import Severity
 from generator.core.money import total, year_change
+from generator.core.slugs.text import (
+    MISSING_REASON,
+    PLACEHOLDER_TEXT,
+    PRIOR_VIEWS_DISAGREE,
+    REASON_DIRECTION_MISMATCH,
+    STAFF_OVER_ESTABLISHMENT,
+)
 from generator.core.vocabulary import FUNDS, THREE_PUBLIC
-
-W = Severity.WARNING
-E = Severity.ERROR
 
 PLACEHOLDER = re.compile(r"(XX|xx|××|＊＊|待补充|待填写|TODO|TBD|FIXME)")
 SAYS_UP = re.compile(r"增加|增长|上升|提高|新增|扩大")
@@ -32,9 +35,7 @@ def _strings(value: object, loc: Loc) -> Iterator[tuple[Loc, str]]:
             yield from _strings(v, (*loc, i))
 
 
-@rule("placeholder-text", W, "文字中有占位符",
-      "文字中出现 XX、待补充、TODO 等占位符，说明内容还没有写完（导入 Excel 时无法带入的文字也以“待补充”标出）。",
-      fix="把占位符换成正式的文字；暂时没有内容的可选文字可以整项删去。")
+@rule(PLACEHOLDER_TEXT)
 def placeholder(ctx: Context) -> Iterator[Finding]:
     for loc, text in _strings(ctx.document.data, ()):
         if m := PLACEHOLDER.search(text):
@@ -76,10 +77,7 @@ def changed_lines(ctx: Context) -> Iterator[tuple[Loc, str, Decimal, Decimal | N
     yield ("operating_costs",), "机关运行经费", oc.amount, oc.prior, oc.reason
 
 
-@rule("missing-reason", W, "变化较大但没有说明原因",
-      "与上年相比增减幅度超过阈值（profile 的 reason_threshold_pct，或命令行 --reason-threshold），"
-      "或为新增、取消的项目，却没有填写原因。草稿中本年数仍为 0 的行不在此列（见 unfilled-amount）。",
-      fix="在该行填写 reason（如“人员增加”“压减经费”），写成一句能接在“主要原因是”后面的话。")
+@rule(MISSING_REASON)
 def missing_reason(ctx: Context) -> Iterator[Finding]:
     for loc, label, current, prior, reason in changed_lines(ctx):
         if prior is None or (reason and reason.strip()) or unfilled(ctx, current, prior):
@@ -90,9 +88,7 @@ def missing_reason(ctx: Context) -> Iterator[Finding]:
             yield Finding(loc, f"{label} {change_words(ctx, current, prior)}，请说明原因")
 
 
-@rule("reason-direction-mismatch", W, "原因与增减方向相反",
-      "金额减少而原因写“增加”，或金额增加而原因写“减少/压减”：生成的句子会自相矛盾，请核对原因或金额。",
-      fix="核对金额和上年数（prior）；金额无误时改写 reason，使它与增减方向一致。")
+@rule(REASON_DIRECTION_MISMATCH)
 def reason_direction(ctx: Context) -> Iterator[Finding]:
     for loc, label, current, prior, reason in changed_lines(ctx):
         if prior is None or not reason:
@@ -104,11 +100,7 @@ def reason_direction(ctx: Context) -> Iterator[Finding]:
             yield Finding((*loc, "reason"), f"{label} {change_words(ctx, current, prior)}，原因却是“{reason}”")
 
 
-@rule("prior-views-disagree", W, "上年数在不同口径下合计不一致",
-      "一般公共预算的上年数，按功能分类（项）汇总与按经济分类（基本 + 项目，款）汇总应当相等；"
-      "不等通常说明某些上年存在、今年取消的科目没有列出（可只填 prior 记录）。",
-      fix="对照上年的公开报表，把上年有、今年取消的科目补进 basic_by_economic / project_by_economic（只填 prior，"
-          "本年数填 0），或改正填错的上年数，直到两边的上年合计相等。")
+@rule(PRIOR_VIEWS_DISAGREE)
 def prior_views(ctx: Context) -> Iterator[Finding]:
     b = ctx.budget
     function = [x.general_budget.prior for x in b.expenditure if x.general_budget and x.general_budget.prior is not None]
@@ -120,9 +112,7 @@ def prior_views(ctx: Context) -> Iterator[Finding]:
                       expected=str(total(function)), actual=str(total(economic)))
 
 
-@rule("staff-over-establishment", W, "在职人数超过编制数",
-      "在职实有人数多于行政、事业、工勤编制之和，请核对。",
-      fix="核对 overview.staff 中的在职人数（in_service）与三类编制数（establishment），改正填错的一项。")
+@rule(STAFF_OVER_ESTABLISHMENT)
 def staff(ctx: Context) -> Iterator[Finding]:
     s = ctx.budget.overview.staff
     quota = s.establishment.administrative + s.establishment.institutional + s.establishment.worker
