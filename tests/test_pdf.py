@@ -198,3 +198,43 @@ def test_the_readme_commands_install_chromium() -> None:
     assert re.search(r"^site: .*system-deps", makefile, re.M)
     script = (ROOT / "scripts" / "install-system-deps.sh").read_text(encoding="utf-8")
     assert "chromium" in script and "poppler-utils" in script
+
+
+def _pages(site: Path, texts: dict[str, str]) -> list[pdf.Job]:
+    jobs = []
+    for page, text in texts.items():
+        (site / page).mkdir(parents=True)
+        (site / page / "index.html").write_text(f"<html><title>{page}</title><article>{text}</article></html>",
+                                                encoding="utf-8")
+        jobs.append(pdf.Job(page, f"{page}data/x.pdf"))
+    return jobs
+
+
+def test_pages_print_in_parallel_tabs_and_alike_ones_once(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    texts = {f"2023/{n}/": f"<p>部门 {n}</p>" for n in range(5)}
+    jobs = _pages(site, texts)
+    jobs.append(pdf.Job("2023/0/", "2023/0/data/copy.pdf"))  # the same page again: one cache entry, two PDFs
+    printed = pdf.print_pdfs(site, jobs, tmp_path / "cache", tabs=3)
+    assert (printed.printed, printed.reused) == (5, 0), printed
+    for job in jobs:
+        n = job.page.split("/")[1]
+        assert f"部门 {n}" in pdftext(site / job.pdf), job
+    assert len(list((tmp_path / "cache").iterdir())) == 5
+
+
+def test_a_page_that_fails_to_print_is_a_one_line_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = tmp_path / "site"
+    jobs = _pages(site, {f"2023/{n}/": f"<p>部门 {n}</p>" for n in range(4)})
+    real = pdf._print
+
+    async def failing(tab: object, html: Path, target: Path) -> None:
+        if "2023/2/" in html.as_posix():
+            await real(tab, html.with_name("missing.html"), target)  # Chromium cannot open it
+        await real(tab, html, target)
+
+    monkeypatch.setattr(pdf, "_print", failing)
+    with pytest.raises(GeneratorError) as err:
+        pdf.print_pdfs(site, jobs, tmp_path / "cache", tabs=2)
+    assert "2023/2/" in str(err.value) and "\n" not in str(err.value)
+    assert not [p for p in (tmp_path / "cache").iterdir() if p.name.endswith(".tmp")]

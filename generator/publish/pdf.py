@@ -14,6 +14,7 @@ in, so a rebuild prints only the department-years whose printed content changed 
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hashlib
 import os
@@ -124,34 +125,87 @@ def compact(path: Path) -> None:
                  deterministic_id=True)
 
 
-def _print(tab: Any, html: Path, target: Path) -> None:
-    tab.goto(html.as_uri(), wait_until="load")
-    tab.emulate_media(media="print")
+async def _print(tab: Any, html: Path, target: Path) -> None:
+    await tab.goto(html.as_uri(), wait_until="load")
+    await tab.emulate_media(media="print")
     for width, wide in ((PORTRAIT_PX, False), (LANDSCAPE_PX, True)):
-        tab.set_viewport_size({"width": width, "height": 900})
-        tab.evaluate(FIT_JS, wide)
-    tab.pdf(path=str(target), prefer_css_page_size=True, print_background=True)
-    compact(target)
+        await tab.set_viewport_size({"width": width, "height": 900})
+        await tab.evaluate(FIT_JS, wide)
+    await tab.pdf(path=str(target), prefer_css_page_size=True, print_background=True)
 
 
-def _browser(playwright: Any) -> Any:
+async def _launch(playwright: Any) -> Any:
     if not CHROMIUM.exists():
         raise GeneratorError(f"打印 PDF 需要 Chromium（{CHROMIUM}）：运行 make system-deps 安装，或用 site --no-pdf 不生成 PDF")
     try:
-        return playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        return await playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
     except Exception as exc:  # Playwright's own error type; its message is several lines
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise GeneratorError(f"无法启动 Chromium 打印 PDF：{first}") from None
+        raise GeneratorError(f"无法启动 Chromium 打印 PDF：{_first_line(exc)}") from None
 
 
-def print_pdfs(site: Path, jobs: Iterable[Job], cache: Path) -> Printed:
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+async def _print_all(site: Path, jobs: list[Job], cache: Path, styles: bytes, tabs: int, result: Printed) -> set[str]:
+    """Print what is not in ``cache`` in ``tabs`` tabs of one browser (Chromium lays out each tab in its own
+    process), then put every job's PDF in ``site``; returns the cache names used."""
+    from playwright.async_api import Error as PlaywrightError
+    from playwright.async_api import async_playwright
+
+    placed: list[tuple[Job, Path]] = []
+    todo: dict[Path, tuple[Job, Path]] = {}  # two pages printing alike share one cache entry, printed once
+    async with async_playwright() as playwright:
+        browser = await _launch(playwright)
+        try:
+            for job in jobs:
+                html = site / job.page / "index.html"
+                cached = cache / (key(html.read_text(encoding="utf-8"), styles, browser.version) + ".pdf")
+                placed.append((job, cached))
+                if cached.is_file():
+                    result.reused += 1
+                elif cached not in todo:
+                    todo[cached] = (job, html)
+            queue = list(todo.items())
+
+            async def worker() -> None:
+                tab = await (await browser.new_context()).new_page()
+                while queue:
+                    cached, (job, html) = queue.pop()
+                    partial = cache / f".{cached.name}.{os.getpid()}.tmp"
+                    try:
+                        await _print(tab, html, partial)
+                        await asyncio.to_thread(compact, partial)
+                        os.replace(partial, cached)
+                    except PlaywrightError as exc:
+                        raise GeneratorError(f"打印 PDF 失败（{job.page}）：{_first_line(exc)}") from None
+                    finally:
+                        with contextlib.suppress(OSError):
+                            partial.unlink()
+                    result.printed += 1
+
+            workers = [asyncio.ensure_future(worker()) for _ in range(max(1, min(tabs, len(todo))))]
+            try:
+                await asyncio.gather(*workers)
+            except BaseException:  # one tab failed: stop the others before the browser closes under them
+                for task in workers:
+                    task.cancel()
+                await asyncio.gather(*workers, return_exceptions=True)
+                raise
+        finally:
+            await browser.close()
+    for job, cached in placed:
+        _place(cached, site / job.pdf)
+    return {cached.name for _, cached in placed}
+
+
+def print_pdfs(site: Path, jobs: Iterable[Job], cache: Path, tabs: int | None = None) -> Printed:
     """Put the PDF of every job into ``site``, printing only those not in ``cache``; prune unused cache entries.
 
-    Nothing is pruned unless every job succeeded, so a failed build keeps the cache of the last good one.
+    ``tabs``: pages printed at once (default: one per processor). Nothing is pruned unless every job succeeded,
+    so a failed build keeps the cache of the last good one.
     """
-    from playwright.sync_api import Error as PlaywrightError
-    from playwright.sync_api import sync_playwright
-
     started = time.perf_counter()
     jobs = list(jobs)
     result = Printed()
@@ -161,34 +215,7 @@ def print_pdfs(site: Path, jobs: Iterable[Job], cache: Path) -> Printed:
         cache.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise GeneratorError(f"无法创建 PDF 缓存目录 {cache}：{os_reason(exc)}") from None
-    styles = _stylesheets(site)
-    used: set[str] = set()
-    with sync_playwright() as playwright:
-        browser = _browser(playwright)
-        try:
-            tab = browser.new_context().new_page()
-            for job in jobs:
-                html = site / job.page / "index.html"
-                name = key(html.read_text(encoding="utf-8"), styles, browser.version) + ".pdf"
-                used.add(name)
-                cached = cache / name
-                if cached.is_file():
-                    result.reused += 1
-                else:
-                    partial = cache / f".{name}.{os.getpid()}.tmp"
-                    try:
-                        _print(tab, html, partial)
-                        os.replace(partial, cached)
-                    except PlaywrightError as exc:
-                        first = str(exc).strip().splitlines()[0]
-                        raise GeneratorError(f"打印 PDF 失败（{job.page}）：{first}") from None
-                    finally:
-                        with contextlib.suppress(OSError):
-                            partial.unlink()
-                    result.printed += 1
-                _place(cached, site / job.pdf)
-        finally:
-            browser.close()
+    used = asyncio.run(_print_all(site, jobs, cache, _stylesheets(site), tabs or os.cpu_count() or 1, result))
     for old in cache.glob("*.pdf"):
         if old.name not in used:
             with contextlib.suppress(OSError):
