@@ -10,6 +10,9 @@ A PDF is keyed by a hash of what is printed — the page's title and ``<article>
 version and :data:`KEY_VERSION` — not by the whole page, whose navigation changes whenever a year is added. PDFs
 are kept in a cache directory beside the output (``.<output name>-pdf-cache/``), outside the site that is swapped
 in, so a rebuild prints only the department-years whose printed content changed and hard-links the others.
+
+Pages print in several tabs of one browser at once (Playwright's async API; one tab per processor by default):
+on the 2-core bench machine under load, 24 pages took 27–29 s in two tabs against 31–50 s one after another.
 """
 
 from __future__ import annotations
