@@ -238,3 +238,16 @@ def test_a_page_that_fails_to_print_is_a_one_line_error(tmp_path: Path, monkeypa
         pdf.print_pdfs(site, jobs, tmp_path / "cache", tabs=2)
     assert "2023/2/" in str(err.value) and "\n" not in str(err.value)
     assert not [p for p in (tmp_path / "cache").iterdir() if p.name.endswith(".tmp")]
+
+
+def test_printing_works_when_the_caller_runs_an_event_loop(tmp_path: Path) -> None:
+    import asyncio
+
+    site = tmp_path / "site"
+    jobs = _pages(site, {"2023/1/": "<p>部门 1</p>"})
+
+    async def inside_a_loop() -> pdf.Printed:  # as when Playwright's sync API is in use in the same thread
+        return pdf.print_pdfs(site, jobs, tmp_path / "cache")
+
+    assert asyncio.run(inside_a_loop()).printed == 1
+    assert "部门 1" in pdftext(site / jobs[0].pdf)

@@ -8,7 +8,7 @@ would otherwise clip it at the page edge without a word.
 
 A PDF is keyed by a hash of what is printed — the page's title and ``<article>``, the stylesheets, the Chromium
 version and :data:`KEY_VERSION` — not by the whole page, whose navigation changes whenever a year is added. PDFs
-are kept in a cache directory beside the output (``.<output name>-pdf-cache/``), outside the site that is swapped
+are kept in a cache directory beside the output (``.pdf-cache-<output name>/``), outside the site that is swapped
 in, so a rebuild prints only the department-years whose printed content changed and hard-links the others.
 
 Pages print in several tabs of one browser at once (Playwright's async API; one tab per processor by default):
@@ -18,6 +18,7 @@ on the 2-core bench machine under load, 24 pages took 27–29 s in two tabs agai
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import hashlib
 import os
@@ -90,7 +91,7 @@ class Printed:
 
 def cache_dir(out: Path) -> Path:
     """Where the PDFs of builds into ``out`` are kept between builds: beside it, never inside the swapped site."""
-    return out.parent / f".{out.name}-pdf-cache"
+    return out.parent / f".pdf-cache-{out.name}"
 
 
 def _stylesheets(site: Path) -> bytes:
@@ -218,7 +219,10 @@ def print_pdfs(site: Path, jobs: Iterable[Job], cache: Path, tabs: int | None = 
         cache.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise GeneratorError(f"无法创建 PDF 缓存目录 {cache}：{os_reason(exc)}") from None
-    used = asyncio.run(_print_all(site, jobs, cache, _stylesheets(site), tabs or os.cpu_count() or 1, result))
+    # In a thread of its own: the caller's thread may already run an event loop (Playwright's sync API does).
+    work = _print_all(site, jobs, cache, _stylesheets(site), tabs or os.cpu_count() or 1, result)
+    with concurrent.futures.ThreadPoolExecutor(1) as thread:
+        used = thread.submit(asyncio.run, work).result()
     for old in cache.glob("*.pdf"):
         if old.name not in used:
             with contextlib.suppress(OSError):
