@@ -291,8 +291,8 @@ def test_text_change_is_not_a_figure_change(repo: Path, capsys) -> None:
 
 
 def test_narrative_sentences_are_compared_when_available(repo: Path, capsys, monkeypatch) -> None:
-    def all_sentences(budget, registry, profile):  # type: ignore[no-untyped-def]
-        total = sum(line.general_budget.personnel for line in budget.expenditure if line.general_budget)
+    def all_sentences(ctx):  # type: ignore[no-untyped-def]
+        total = sum(line.general_budget.personnel for line in ctx.b.expenditure if line.general_budget)
         return [("关于支出总表的说明", f"人员经费{total}万元。"), ("关于收支总表的说明", "收支平衡。")]
 
     monkeypatch.setattr(diff, "all_sentences", all_sentences)
@@ -305,8 +305,8 @@ def test_narrative_sentences_are_compared_when_available(repo: Path, capsys, mon
 
 
 def test_narrative_that_cannot_be_rendered_degrades_with_a_note(repo: Path, capsys, monkeypatch) -> None:
-    def all_sentences(budget, registry, profile):  # type: ignore[no-untyped-def]
-        raise KeyError(budget.profile)
+    def all_sentences(ctx):  # type: ignore[no-untyped-def]
+        raise KeyError(ctx.b.profile)
 
     monkeypatch.setattr(diff, "all_sentences", all_sentences)
     edit(repo, "personnel: 140.71, public: 29.72", "personnel: 150.71, public: 29.72")

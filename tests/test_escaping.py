@@ -23,7 +23,7 @@ from generator.cli.report import emit_problems
 from generator.core import model, profiles, registry
 from generator.core.errors import InputError, Problem, Severity
 from generator.core.money import fmt, rounded
-from generator.derive.pagedata import page_context
+from generator.derive.context import page_context
 from generator.load.budget import Loaded, parse_budget
 from generator.load.loader import parse
 from generator.publish import pages
@@ -79,7 +79,7 @@ def test_errata_page_escapes_code_and_titles() -> None:
     hostile = [e.model_copy(update={"code": SCRIPT}) for e in b.errata]
     b = b.model_copy(update={"errata": hostile})
     profile = _hostile_profile()
-    md = errata_page(b, registry.for_year(b.year), profile, ENV)
+    md = errata_page(page_context(b, registry.for_year(b.year), profile), ENV)
     html = _html(md)
     assert "<script>" not in html, md
     assert html.count("&lt;script&gt;") >= 2 * len(hostile), html
@@ -328,12 +328,11 @@ def test_performance_table_reads_each_row_a_bounded_number_of_times() -> None:
     b = b.model_copy(update={"performance_targets": b.performance_targets * 60})
     profile = profiles.load(b.profile)
     ctx = page_context(b, registry.for_year(b.year), profile)
-    table = ctx["tables"]["project_performance"]
+    table = ctx.tables["project_performance"]
     table.rows = [_CountingRow(r) for r in table.rows]
     spec = next(s for s in profile.tables if s.key == "project_performance")
-    ctx.update(tbl=table, spec=spec, downloads={})
     _CountingRow.reads = 0
-    md = ENV.get_template("tables/project_performance.md.j2").render(ctx)
+    md = ENV.get_template("tables/project_performance.md.j2").render(**ctx.vars(), tbl=table, spec=spec, downloads={})
     assert md.count("绩效目标：") == len(b.performance_targets)
     assert _CountingRow.reads <= 2 * len(table.rows), (_CountingRow.reads, len(table.rows))
 

@@ -27,7 +27,7 @@ from generator.cli import main
 from generator.core.errors import InputError
 from generator.core.profiles import load as load_profile
 from generator.core.registry import for_year
-from generator.derive.tables import build
+from generator.derive.context import page_context
 from generator.excel.importer import ImportFailed, import_workbook
 from generator.load.budget import parse_budget
 from generator.load.loader import load, parse
@@ -302,10 +302,9 @@ def test_over_long_cell_is_refused_never_cut(seed_text, tmp_path, capsys):
     with pytest.raises(InputError) as caught:
         export_bytes(budget)
     assert caught.value.problem.slug == "xlsx-string-too-long" and "!A2" in caught.value.problem.message
-    profile = load_profile(budget.profile)
-    built = build(budget, for_year(budget.year), [t.key for t in profile.tables])
+    ctx = page_context(budget, for_year(budget.year), load_profile(budget.profile))
     with pytest.raises(InputError) as site:  # the site's downloads write the same workbook
-        department_files(budget, for_year(budget.year), profile, built, seed_text)
+        department_files(ctx, seed_text)
     assert site.value.problem.slug == "xlsx-string-too-long"
     text = seed_text.replace("  name: 哈尔滨市道里区社会保险经办服务中心", f"  name: {name}")
     source, out = tmp_path / "long.yaml", tmp_path / "long.xlsx"

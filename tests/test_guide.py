@@ -60,7 +60,7 @@ def test_check_reports_a_stale_file(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(guide, "ROOT", tmp_path)
     monkeypatch.setattr(guide, "DOCS", tmp_path / "docs")
     assert sorted(guide.write_generated_docs(check=True)) == [
-        "docs/rules.md", "docs/schema/budget.schema.json", "docs/yaml-reference.md"]
+        "docs/profiles.md", "docs/rules.md", "docs/schema/budget.schema.json", "docs/yaml-reference.md"]
     assert not (tmp_path / "docs").exists()
     guide.write_generated_docs()
     (tmp_path / "docs" / "rules.md").write_text("# 旧版\n", encoding="utf-8")

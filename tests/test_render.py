@@ -225,14 +225,9 @@ def test_hostile_text_renders_literally() -> None:
 def test_profile_decides_tables_and_order(tmp_path: Path) -> None:
     base = profiles.load("harbin-13")
     core = base.model_copy(update={"key": "core-8", "tables": base.tables[:8][::-1]})
-    ctx_b = _loaded().budget
-    from generator.derive.pagedata import page_context
-    from generator.publish.environment import ENV as _ENV
-
-    ctx = page_context(ctx_b, registry.for_year(2023), core)
-    ctx.update(source_url=None, errata_link=None, downloads={}, table_templates=set(_ENV.list_templates()), charts="")
-    md = _ENV.get_template("part2.md.j2").render(ctx)
-    titles = re.findall(r"^### [一二三四五六七八九十]+、(.+?) \{", md, re.M)
+    md = render_department(_loaded(), profile=core)["2023/63002/index.md"].decode()
+    part2 = md.split("## 第三部分")[0]  # part 3's section headings carry anchors too
+    titles = re.findall(r"^### [一二三四五六七八九十]+、(.+?) \{", part2, re.M)
     assert titles == [t.title for t in core.tables]
 
 
@@ -253,26 +248,20 @@ def test_render_all_writes_year_and_home_pages(tmp_path: Path, monkeypatch: pyte
 
 
 def test_a_profile_can_add_a_table_without_template_changes() -> None:
-    """政府采购预算表 is not in the seed's profile; a locality adds it by listing it (generic table template)."""
-    from generator.core.profiles import TableSpec
-    from generator.derive.pagedata import page_context
-    from generator.publish.environment import ENV as _ENV
-
-    base = profiles.load("harbin-13")
-    extended = base.model_copy(update={"tables": [*base.tables, TableSpec(key="procurement", title="政府采购预算表")]})
-    ctx = page_context(_loaded().budget, registry.for_year(2023), extended)
-    ctx.update(source_url=None, errata_link=None, downloads={}, table_templates=set(_ENV.list_templates()), charts="")
-    md = _ENV.get_template("part2.md.j2").render(ctx)
-    assert "### 十四、政府采购预算表" in md
+    """政府采购预算表 is not in the seed's profile; a locality adds it by listing its key (a spec-only table)."""
+    extended = profiles.build({"name": "采购", "tables": [{"key": "income_summary"}, {"key": "procurement"}],
+                               "sections": [{"key": "procurement", "title": "政府采购安排情况说明"}]})
+    files = render_department(_loaded(), profile=extended)
+    md = files["2023/63002/index.md"].decode()
+    assert "### 二、政府采购预算表" in md
     rows = _md_rows(md[md.index("政府采购预算表") :])
     assert rows[:4] == [["采购类别", "预算数"], ["合计", "409.75"], ["货物类", "0.00"], ["工程类", "0.00"]]
+    assert files["2023/63002/data/procurement.csv"].decode("utf-8-sig").splitlines()[1] == "合计,409.75"
 
 
 def test_editors_guide_lists_every_table_key() -> None:
-    from generator.derive.tables import BUILDERS
-
     guide = (ROOT / "docs" / "editing.md").read_text(encoding="utf-8")
-    assert [k for k in BUILDERS if f"`{k}`" not in guide] == []
+    assert [k for k in profiles.library() if f"`{k}`" not in guide] == []
 
 
 def test_every_amount_in_the_narrative_is_a_table_figure_or_a_change(page: str) -> None:
@@ -281,7 +270,7 @@ def test_every_amount_in_the_narrative_is_a_table_figure_or_a_change(page: str) 
     from generator.derive import tables as tables_module
 
     budget = _loaded().budget
-    built = tables_module.build(budget, registry.for_year(2023))
+    built = tables_module.build(budget, registry.for_year(2023), list(profiles.library()))  # 政府采购预算表 too
     allowed = {fmt(c) for t in built.values() for r in t.rows for c in r.cells if isinstance(c, Decimal)}
     raw = load(SEED).data
     pairs: list[tuple[Decimal, Decimal]] = []

@@ -21,7 +21,7 @@ import yaml
 from generator.check import rules
 from generator.core import profiles, registry
 from generator.core.errors import InputError, Problem, Severity, printable, quoted
-from generator.core.explained import SECTION_LINES, ExplainedLine, explained_lines
+from generator.core.explained import lines_for
 from generator.core.model import Budget
 from generator.core.profiles import Profile
 from generator.core.registry import Registry
@@ -32,6 +32,8 @@ from generator.load.loader import Document, decode, parse
 def check_budget(doc: Document, budget: Budget, reason_threshold: Decimal | None = None) -> list[Problem]:
     try:
         profile = profiles.load(budget.profile)
+    except profiles.ProfileError as exc:  # a shipped profile (or the table library) that does not validate
+        return exc.problems
     except (KeyError, ValueError, TypeError, OSError, yaml.YAMLError):  # no such profile, or a file that is not one
         mark = doc.mark(("profile",))
         return [Problem("unknown-profile", Severity.ERROR,
@@ -47,36 +49,34 @@ SECTION_TEMPLATES = Path(str(resources.files("generator") / "publish" / "templat
 
 
 def check_errata(doc: Document, budget: Budget, profile: Profile, reg: Registry) -> list[Problem]:
-    """What the 勘误 page needs: a section the profile publishes, and a code that section explains line by line."""
+    """What the 勘误 page needs: a section the profile publishes, and a code among the lines that section
+    explains (the section spec's ``lines``)."""
     if not budget.errata:
         return []
     titles = {s.key: s.title for s in profile.sections}
     problems: list[Problem] = []
-    explained: dict[str, list[ExplainedLine]] | None = None
     for i, erratum in enumerate(budget.errata):
-        section, code = erratum.section, erratum.code
-        if section not in titles or not (SECTION_TEMPLATES / f"{section}.md.j2").is_file():
+        section, code = profile.section(erratum.section), erratum.code
+        if section is None or not (SECTION_TEMPLATES / f"{section.template_name}.md.j2").is_file():
             mark = doc.mark(("errata", i, "section"))
             problems.append(Problem(
                 "errata-unknown-section", Severity.ERROR,
-                f"勘误的小节 {quoted(section)} 不是地区模板 {profile.key} 的情况说明小节（可用：{'、'.join(titles)}）",
+                f"勘误的小节 {quoted(erratum.section)} 不是地区模板 {profile.key} 的情况说明小节（可用：{'、'.join(titles)}）",
                 doc.path, mark.line, mark.column))
             continue
         if code is None:
             continue
         mark = doc.mark(("errata", i, "code"))
-        if section not in SECTION_LINES:
+        if section.lines is None:
             problems.append(Problem(
                 "errata-unknown-code", Severity.ERROR,
-                f"“{titles[section]}”不逐个科目说明，勘误不能填 code（请删去 code）", doc.path, mark.line, mark.column))
+                f"“{section.title}”不逐个科目说明，勘误不能填 code（请删去 code）", doc.path, mark.line, mark.column))
             continue
-        if explained is None:
-            explained = explained_lines(budget, reg)
-        codes = [line.code for line in explained[SECTION_LINES[section]]]
+        codes = [line.code for line in lines_for(section.lines, budget, reg)]
         if code not in codes:
             problems.append(Problem(
                 "errata-unknown-code", Severity.ERROR,
-                f"科目 {quoted(code)} 不在本文件“{titles[section]}”逐项说明的科目中（有：{'、'.join(codes) or '无'}）",
+                f"科目 {quoted(code)} 不在本文件“{section.title}”逐项说明的科目中（有：{'、'.join(codes) or '无'}）",
                 doc.path, mark.line, mark.column))
     return problems
 

@@ -1,7 +1,8 @@
 """The lines a 情况说明 section explains one by one (“（一）…（二）…”): each code path, amount and change.
 
-Pure: model and code registry in, plain data out. The page shows these lines, and an erratum's
-``code`` must be one of them, so validation and publishing read the same list.
+Pure: model and code registry in, plain data out. A section spec names the list it explains
+(``lines``: ``function.<fund>`` or ``economic.basic|project``); the page shows these lines, and an
+erratum's ``code`` must be one of them, so validation and publishing read the same list.
 """
 
 from __future__ import annotations
@@ -13,15 +14,6 @@ from typing import Any
 from generator.core.model import Budget
 from generator.core.registry import Registry, lineage
 from generator.core.totals import economic_amount, fund_block, line_fund_total
-
-# Each section that explains line by line, and the list of lines it explains (its key in the page context).
-SECTION_LINES = {
-    "general_budget_expenditure": "general_lines",
-    "general_budget_basic": "basic_lines",
-    "general_budget_project": "project_lines",
-    "gov_fund": "gov_fund_lines",
-    "state_capital": "state_capital_lines",
-}
 
 
 @dataclass(frozen=True)
@@ -69,12 +61,9 @@ def economic_lines(lines: list[Any], reg: Registry) -> list[ExplainedLine]:
     return out
 
 
-def explained_lines(b: Budget, reg: Registry) -> dict[str, list[ExplainedLine]]:
-    """Every line-by-line list, by its key in the page context (see :data:`SECTION_LINES`)."""
-    return {
-        "general_lines": function_lines(b, reg, "general_budget"),
-        "gov_fund_lines": function_lines(b, reg, "gov_fund"),
-        "state_capital_lines": function_lines(b, reg, "state_capital"),
-        "basic_lines": economic_lines(b.basic_by_economic, reg),
-        "project_lines": economic_lines(b.project_by_economic, reg),
-    }
+def lines_for(ref: str, b: Budget, reg: Registry) -> list[ExplainedLine]:
+    """The lines a section explains: ``function.<fund>`` (功能分类 by fund) or ``economic.basic|project``."""
+    family, _, which = ref.partition(".")
+    if family == "function":
+        return function_lines(b, reg, which)
+    return economic_lines(b.basic_by_economic if which == "basic" else b.project_by_economic, reg)

@@ -63,6 +63,19 @@ SECTION_LABELS = {
     "department": "部门",
 }
 
+CN_NUMERALS = "一二三四五六七八九十"
+
+
+def cn_index(i: int) -> str:
+    """1 → 一, 11 → 十一: the numbering of lists in the standard document (一、 （一）)."""
+    if i <= 10:
+        return CN_NUMERALS[i - 1]
+    if i < 20:
+        return "十" + CN_NUMERALS[i - 11]
+    tens, ones = divmod(i, 10)
+    return CN_NUMERALS[tens - 1] + "十" + (CN_NUMERALS[ones - 1] if ones else "")
+
+
 # The comment ``new`` writes after every figure still to be filled in; a line is unfilled until it is deleted
 # (generator.check.rules.markers reads it, the guide quotes it).
 TODO = "待填写"

@@ -63,14 +63,14 @@ def _prior(parts: list[Decimal | None]) -> Decimal | None:
 def summary(b: Budget, profile: Profile) -> Summary:
     p = Phrases(b.unit, b.display_unit)
     t = totals.totals(b)
-    tables = {s.key: (i, s.title) for i, s in enumerate(profile.tables, 1)}
+    tables = {s.key: (profile.number(s.key), s.title) for s in profile.tables}
     sections = {s.key for s in profile.sections}
 
     def links(key: str) -> tuple[Link, ...]:
         found = []
         if key in tables:
             number, title = tables[key]
-            found.append(Link(table_anchor(key), f"表{number} {title}"))
+            found.append(Link(table_anchor(key), f"{number} {title}".strip()))
         if key in sections:
             found.append(Link(section_anchor(key), "说明"))
         return tuple(found)

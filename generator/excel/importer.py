@@ -31,13 +31,13 @@ from pydantic import ValidationError
 from generator.core import profiles, registry
 from generator.core.errors import InputError, Problem, Severity
 from generator.core.model import Budget
-from generator.core.money import rounded
 from generator.derive import tables
+from generator.derive.layout import columns_of
 from generator.excel import leaves, merge
 from generator.excel.leaves import NotANumber, code_text, money, name_key
 from generator.excel.package import ImportFailed, Package, inspect
 from generator.excel.scan import SheetInfo
-from generator.excel.sheets import Grid, Sheet, Workbook, norm, read_sheet, sheet_grid
+from generator.excel.sheets import Grid, Sheet, Workbook, code_of, norm, read_sheet, sheet_grid
 from generator.load.budget import parse_budget, schema_problem
 from generator.load.loader import Document, parse
 from generator.publish.xlsx import CANONICAL_SHEET
@@ -46,7 +46,7 @@ __all__ = ["ImportFailed", "import_workbook", "open_workbook"]
 
 E, W = Severity.ERROR, Severity.WARNING
 PLACEHOLDER = "待补充"
-DEFAULT_YEAR = 2000  # only to lay out the expected tables when the year is not known yet
+DEFAULT_YEAR = 2000  # only to check the year's range when the year is not known yet
 PROFILE_KEY = re.compile(r"^[a-z0-9-]+$")  # a profile is a file name under generator/core/profiles/, nothing else
 def _blank(year: int, profile: str) -> Budget:
     return Budget.model_validate({
@@ -170,10 +170,9 @@ def open_workbook(path: Path, profile_key: str = "harbin-13", year: int | None =
     wb, grids = _read_grids(path, package)
     year = year or _year_of(wb, package, grids)
     try:
-        blank = _blank(year or DEFAULT_YEAR, profile_key)
+        _blank(year or DEFAULT_YEAR, profile_key)
     except ValidationError:  # the model's range for ``year``
         raise ImportFailed([Problem("xlsx-bad-year", E, f"预算年度 {year} 不在允许的范围内", shown)]) from None
-    layout = tables.build(blank, registry.for_year(blank.year))
     book = Workbook(shown, {}, "万元", None, year, canonical, profile_key, problems, doc)
     used: list[SheetInfo] = []
     for spec in profile.tables:
@@ -183,10 +182,10 @@ def open_workbook(path: Path, profile_key: str = "harbin-13", year: int | None =
             continue
         used.append(info)
         grid = grids[info.name]
-        sheet = read_sheet(grid, info.name, spec.key, layout[spec.key].columns)
+        columns = columns_of(spec)
+        sheet = read_sheet(grid, info.name, spec, columns)
         if sheet is None:
-            book.problem("xlsx-missing-column", E,
-                         f"{info.name}：找不到表头（应有 " + "、".join(c.label for c in layout[spec.key].columns) + "）")
+            book.problem("xlsx-missing-column", E, f"{info.name}：找不到表头（应有 " + "、".join(c.label for c in columns) + "）")
             continue
         book.sheets[spec.key] = sheet
         for row in grid[:3]:
@@ -243,61 +242,69 @@ def _canonical(book: Workbook) -> Budget:
 
 # ---------------------------------------------------------------- totals check
 
-def _keys(key: str, cells: list[Any]) -> tuple[str, str]:
-    """What identifies a row: its code, else the project or target name, exactly as shown and as a
-    loose key (:func:`generator.excel.leaves.name_key`: Excel's escapes, whitespace and control characters aside)."""
-    if key in ("projects", "project_performance"):
-        cell = cells[1] if key == "project_performance" or cells[1] not in (None, "") else cells[2]
-    elif code := code_text(cells[0]):
+def _keys(sheet: Sheet, cells: list[Any]) -> tuple[str, str]:
+    """What identifies a workbook row, as the row source names its rows (a derived row's ``key``): its
+    code, else the project or target name, else its label; exactly as shown and as a loose key
+    (:func:`generator.excel.leaves.name_key`: Excel's escapes, whitespace and control characters aside)."""
+    rows = sheet.spec.source.rows
+    if rows in ("projects", "performance_targets"):
+        cell = sheet.get(cells, "name")
+        if rows == "projects" and cell in (None, ""):
+            cell = cells[sheet.spec.label_span() - 1]  # the total row's label
+    elif code := code_of(sheet, cells, code_text):
         return code, code
     else:
-        cell = cells[1]
+        cell = sheet.get(cells, "name") if sheet.index("name") is not None else sheet.get(cells, "label")
+        if cell in (None, ""):
+            cell = cells[sheet.spec.label_span() - 1]
     text = "" if cell is None else str(cell)
     return text, name_key(text)
 
 
-def _pairs(rows: list[list[Any]]) -> dict[tuple[int, str, int], Any]:
+def _pairs(table: tables.Table, sides: list[tuple[int, int]]) -> dict[tuple[int, str, int], Any]:
     """(side, label, occurrence) → figure: the same label may appear twice (本年收入 and 上年结转)."""
     out: dict[tuple[int, str, int], Any] = {}
-    for cells in rows:
-        for col in (0, 2):
-            label = norm(cells[col])
+    for row in table.rows:
+        for col, amount in sides:
+            label = norm(row.cells[col])
             if label:
                 n = sum(1 for k in out if k[:2] == (col, label))
-                out[(col, label, n)] = cells[col + 1]
+                out[(col, label, n)] = row.cells[amount]
     return out
 
 
 def compare(book: Workbook, budget: Budget, skip: set[str]) -> None:
     """Every money cell of every sheet must equal the figure derived from the leaves."""
-    built = tables.build(budget, registry.for_year(budget.year), list(book.sheets))
+    built = tables.build(budget, registry.for_year(budget.year), [s.spec for s in book.sheets.values()])
     for key, sheet in book.sheets.items():
         table = built[key]
-        if key in ("income_expenditure_summary", "fiscal_summary"):
-            derived = _pairs([r.cells for r in table.rows])
+        if sheet.spec.source.rows == "pairs":
+            sides = [(i, j) for side in ("left", "right")
+                     if (i := sheet.index(f"{side}.label")) is not None and (j := sheet.index(f"{side}.amount")) is not None]
+            derived = _pairs(table, sides)
             seen_labels: dict[tuple[int, str], int] = {}
             for rownum, values in sheet.rows:
-                cells = [sheet.value(values, i) for i in range(4)]
-                for label_col in (0, 2):
+                cells = [sheet.value(values, i) for i in range(len(sheet.columns))]
+                for label_col, amount_col in sides:
                     label = norm(cells[label_col])
-                    if label and cells[label_col + 1] not in (None, ""):
+                    if label and cells[amount_col] not in (None, ""):
                         n = seen_labels.get((label_col, label), 0)
                         seen_labels[(label_col, label)] = n + 1
-                        _check(book, sheet, rownum, label_col + 1, cells[label_col + 1],
+                        _check(book, sheet, rownum, amount_col, cells[amount_col],
                                derived.get((label_col, label, n), Decimal(0)), label)
             continue
         exact: dict[str, list[Any]] = {}
         loose: dict[str, list[Any]] = {}
         for r in table.rows:
-            text, k = _keys(key, r.cells)
-            exact.setdefault(text, r.cells)
-            loose.setdefault(k, r.cells)
+            exact.setdefault(r.key, r.cells)
+            loose.setdefault(name_key(r.key), r.cells)
         skipped = {name_key(name) for name in skip}
+        repeats = sheet.spec.source.rows == "performance_targets"  # a target's rows repeat its figures
         seen: set[str] = set()
         for rownum, values in sheet.rows:
             cells = [sheet.value(values, i) for i in range(len(sheet.columns))]
-            text, k = _keys(key, cells)
-            if not k or k in skipped or (key == "project_performance" and text in seen):
+            text, k = _keys(sheet, cells)
+            if not k or k in skipped or (repeats and text in seen):
                 continue
             seen.add(text)
             want = exact.get(text) or loose.get(k)
@@ -312,8 +319,9 @@ def _check(book: Workbook, sheet: Sheet, rownum: int, col: int, value: Any, deri
     except NotANumber:
         book.problem("xlsx-not-a-number", E, f"{sheet.ref(rownum, col)}：“{value}”不是数字")
         return
-    expected = rounded(derived if isinstance(derived, Decimal) else Decimal(0))
-    if rounded(got) != expected:
+    column = sheet.columns[col]
+    expected = column.rounded(derived if isinstance(derived, Decimal) else Decimal(0))
+    if column.rounded(got) != expected:
         book.problem("xlsx-total-mismatch", E,
-                     f"{sheet.ref(rownum, col)}（{label}·{sheet.columns[col].label}）：工作簿为 {rounded(got)}，"
+                     f"{sheet.ref(rownum, col)}（{label}·{column.label}）：工作簿为 {column.rounded(got)}，"
                      f"按明细汇总应为 {expected}")

@@ -1,15 +1,19 @@
-"""Which sheet carries which leaf: standard-table rows → the canonical budget's leaves.
+"""Which sheet carries which leaf: the profile's table specs, read back column by column.
 
-* function 项 by fund and personnel / public / project: 一般公共预算支出表; 政府性基金 and
-  国有资本经营 tables (basic is not split there: it is recorded as 公用经费); the rest of
-  支出总表 (基本/项目 not explained by the fiscal funds) becomes 单位资金, plus its
-  经营 / 上缴 / 对附属 columns;
-* basic economic: 一般公共预算基本支出表 (7-digit rows become items of their 款);
-  project economic: 一般公共预算项目支出表; projects: 项目支出表; income and 上年结转:
-  收入总表; 三公: the 三公 table; 年终结转结余: what each fund's income leaves unspent;
-* performance: 项目支出绩效表 and 部门整体支出绩效目标表. A target whose name is a project
-  covers that project; otherwise the 款 whose sums give its 预算数 are searched (up to three,
-  among 款 not yet covered) and used when exactly one combination fits, else 待补充.
+Each sheet is one table spec (found by its title, :mod:`generator.excel.importer`); its row source
+says what its rows are, and a column whose measure is a recorded leaf reads back into that leaf:
+
+* function rows (7-digit 项): ``<fund>.personnel|public|project``, ``operating``, ``to_superior`` and
+  ``to_subsidiary`` are leaves; a fund's ``basic`` without its split is recorded as 公用经费; what the
+  all-fund ``basic`` and ``project`` (支出总表) show beyond the funds read elsewhere becomes 单位资金;
+* economic rows: ``amount`` of a 款, or of 7-digit rows that become items of their 款 (by view);
+* department rows: the facts that are leaves (income, 上年结转, 三公 …) from the department's own row;
+  fact rows (政府采购): each item's fact; 年终结转结余: what each fund's income leaves unspent;
+* projects, performance targets and department indicators: their fields, by measure. A target whose
+  name is a project covers that project; otherwise the 款 whose sums give its 预算数 are searched (up to
+  three, among 款 not yet covered) and used when exactly one combination fits, else 待补充.
+
+Totals and subtotals are not read: the import compares them with the figures derived from the leaves.
 """
 
 from __future__ import annotations
@@ -21,17 +25,21 @@ from typing import Any
 
 from generator.core import profiles, registry
 from generator.core.errors import Severity
+from generator.core.facts import FACTS
+from generator.core.model import Income
 from generator.core.money import CENT, ZERO, total
+from generator.core.specs import FactsSource
 from generator.core.totals import PROJECT_FUND_FIELDS
-from generator.core.vocabulary import FUNDS
+from generator.core.vocabulary import FUNDS, THREE_PUBLIC
 from generator.excel.scan import unescape
-from generator.excel.sheets import Workbook
+from generator.excel.sheets import Sheet, Workbook, code_of
 
 E, W = Severity.ERROR, Severity.WARNING
 PLACEHOLDER = "待补充"
-INCOME_KEYS = ("general_budget", "gov_fund", "state_capital", "special_account", "business", "operating",
-               "superior_grant", "subsidiary", "other")
-THREE_PUBLIC_COLUMNS = {"outbound": 3, "vehicle_purchase": 5, "vehicle_operation": 6, "reception": 7}
+INCOME_KEYS = tuple(Income.model_fields)
+UNIT_FUND_INCOME = INCOME_KEYS[4:]  # 事业收入 … 其他收入: the income of 单位资金
+LEAF_KINDS = ("personnel", "public", "project")
+EXTRA = ("operating", "to_superior", "to_subsidiary")
 
 
 def code_text(value: Any) -> str:
@@ -85,14 +93,14 @@ def money(value: Any) -> Decimal:
     return result
 
 
-def _is_code_column(label: str) -> bool:
-    return label.endswith(("编码", "代码"))
+def _sheets(book: Workbook, rows: str, view: str | None = None) -> list[Sheet]:
+    """The sheets whose row source is ``rows`` (and economic ``view``), in the profile's order."""
+    return [s for s in book.sheets.values() if s.spec.source.rows == rows and getattr(s.spec.source, "view", None) == view]
 
 
-def _rows(book: Workbook, key: str) -> list[tuple[int, list[Any]]]:
+def _rows(book: Workbook, sheet: Sheet | None) -> list[tuple[int, list[Any]]]:
     """The sheet's data rows, every money and number cell checked once (``xlsx-not-a-number``):
     money as an exact ``Decimal`` (blank is 0), numbers as ``Decimal`` or ``None`` when blank."""
-    sheet = book.sheets.get(key)
     if sheet is None:
         return []
     out = []
@@ -109,7 +117,7 @@ def _rows(book: Workbook, key: str) -> list[tuple[int, list[Any]]]:
                     value = ZERO if column.kind == "money" else None
                 if column.kind == "money":
                     value = _cents(value or ZERO)
-            elif _is_code_column(column.path[-1]) and foreign_digits(value):
+            elif column.kind == "code" and foreign_digits(value):
                 book.problem("xlsx-bad-code", E, f"{sheet.ref(rownum, i)}：编码“{value}”含有 0–9 以外的数字"
                                                  "（如全角数字），请改为半角数字")
             cells.append(value)
@@ -123,12 +131,14 @@ def _cents(value: Decimal) -> Decimal:
     return value.quantize(CENT) if isinstance(exponent, int) and exponent >= -2 else value
 
 
-def _coded(book: Workbook, key: str, lengths: tuple[int, ...]) -> dict[str, tuple[str, list[Any]]]:
+def _coded(book: Workbook, sheet: Sheet | None, lengths: tuple[int, ...]) -> dict[str, tuple[str, list[Any]]]:
     out: dict[str, tuple[str, list[Any]]] = {}
-    for _rownum, cells in _rows(book, key):
-        code = code_text(cells[0])
+    if sheet is None:
+        return out
+    for _rownum, cells in _rows(book, sheet):
+        code = code_of(sheet, cells, code_text)
         if len(code) in lengths:
-            out.setdefault(code, (str(cells[1] or "").strip(), cells))
+            out.setdefault(code, (str(sheet.get(cells, "name") or "").strip(), cells))
     return out
 
 
@@ -141,30 +151,31 @@ def _text(value: Any) -> str:
 
 
 def _function_lines(book: Workbook) -> list[dict[str, Any]]:
-    summary = _coded(book, "expenditure_summary", (7,))
-    general = _coded(book, "general_budget_expenditure", (7,))
-    funds = {"gov_fund": _coded(book, "gov_fund", (7,)), "state_capital": _coded(book, "state_capital", (7,))}
+    coded = [(sheet, _coded(book, sheet, (7,))) for sheet in _sheets(book, "function")]
     lines = []
-    for code in sorted({*summary, *general, *funds["gov_fund"], *funds["state_capital"]}):
-        sources = [summary, general, *funds.values()]
-        name = next(s[code][0] for s in sources if code in s)
+    for code in sorted({c for _, rows in coded for c in rows}):
+        name = next(rows[code][0] for _, rows in coded if code in rows)
+        shown: dict[str, Decimal] = {}  # measure → figure, from the first sheet (in the profile's order) showing it
+        for sheet, rows in coded:
+            if code in rows:
+                for column, value in zip(sheet.columns, rows[code][1], strict=True):
+                    if column.kind == "money":
+                        shown.setdefault(column.measure, value)
         line: dict[str, Any] = {"code": code, "name": name}
         basic = project = ZERO
-        if code in general:
-            g = general[code][1]
-            line["general_budget"] = {"personnel": g[4], "public": g[5], "project": g[6]}
-            basic, project = g[4] + g[5], g[6]
-        for fund, rows in funds.items():
-            if code in rows:
-                f = rows[code][1]
-                line[fund] = {"public": f[3], "project": f[4]}
-                basic, project = basic + f[3], project + f[4]
-        if code in summary:
-            s = summary[code][1]
-            rest_basic, rest_project = max(s[3] - basic, ZERO), max(s[4] - project, ZERO)
-            if rest_basic or rest_project:
-                line["unit_funds"] = {"public": rest_basic, "project": rest_project}
-            line.update(operating=s[5], to_superior=s[6], to_subsidiary=s[7])
+        for fund in FUNDS:
+            block = {k: shown[f"{fund}.{k}"] for k in LEAF_KINDS if f"{fund}.{k}" in shown}
+            if f"{fund}.basic" in shown and not ({"personnel", "public"} & set(block)):
+                block = {"public": shown[f"{fund}.basic"], **block}  # a fund table without the split
+            if block:
+                line[fund] = block
+                basic += block.get("personnel", ZERO) + block.get("public", ZERO)
+                project += block.get("project", ZERO)
+        rest_basic = max(shown.get("basic", basic) - basic, ZERO)
+        rest_project = max(shown.get("project", project) - project, ZERO)
+        if "unit_funds" not in line and (rest_basic or rest_project):
+            line["unit_funds"] = {"public": rest_basic, "project": rest_project}
+        line.update({k: shown[k] for k in EXTRA if k in shown})
         if any(_amounts(line)):
             lines.append(line)
     return lines
@@ -177,53 +188,89 @@ def _amounts(line: dict[str, Any]) -> list[Decimal]:
     return out
 
 
-def _economic_lines(book: Workbook, key: str, year: int) -> list[dict[str, Any]]:
-    rows = _coded(book, key, (5, 7))
+def _economic_lines(book: Workbook, view: str, year: int) -> list[dict[str, Any]]:
+    sheet = next(iter(_sheets(book, "economic", view)), None)
+    at = sheet.index("amount") if sheet else None
+    if sheet is None or at is None:
+        return []
+    rows = _coded(book, sheet, (5, 7))
     reg = registry.for_year(year)
     lines = []
     for code in sorted({c[:5] for c in rows}):
-        items = [{"code": c, "name": rows[c][0], "amount": rows[c][1][2]} for c in sorted(rows)
+        items = [{"code": c, "name": rows[c][0], "amount": rows[c][1][at]} for c in sorted(rows)
                  if len(c) == 7 and c.startswith(code)]
         name = rows[code][0] if code in rows else (reg.economic_name(code) or PLACEHOLDER)
         line: dict[str, Any] = {"code": code, "name": name}
         if items:
             line["items"] = items
         else:
-            line["amount"] = rows[code][1][2]
+            line["amount"] = rows[code][1][at]
         lines.append(line)
     return lines
 
 
 def _projects(book: Workbook, department: str) -> list[dict[str, Any]]:
     out = []
-    for _rownum, cells in _rows(book, "projects"):
-        name = _text(cells[1])
-        if not name:
-            continue  # the 合计 row
-        if book.canonical is not None:
-            name = str(cells[1])  # as shown, to be matched with the canonical names (generator.excel.merge)
-        project: dict[str, Any] = {"type": _text(cells[0]) or PLACEHOLDER, "name": name}
-        unit = _text(cells[2]).replace(" ", "")
-        if unit and name_key(unit) != name_key(department):
-            project["unit"] = unit
-        project.update({f: cells[4 + i] for i, f in enumerate(PROJECT_FUND_FIELDS) if cells[4 + i]})
-        out.append(project)
+    for sheet in _sheets(book, "projects")[:1]:
+        for _rownum, cells in _rows(book, sheet):
+            shown = sheet.get(cells, "name")
+            name = _text(shown)
+            if not name:
+                continue  # the 合计 row
+            if book.canonical is not None:
+                name = str(shown)  # as shown, to be matched with the canonical names (generator.excel.merge)
+            project: dict[str, Any] = {"type": _text(sheet.get(cells, "type")) or PLACEHOLDER, "name": name}
+            unit = _text(sheet.get(cells, "unit")).replace(" ", "")
+            if unit and name_key(unit) != name_key(department):
+                project["unit"] = unit
+            project.update({f: v for f in PROJECT_FUND_FIELDS if (v := sheet.get(cells, f))})
+            out.append(project)
     return out
 
 
-def _unit_rows(book: Workbook, key: str) -> tuple[list[Any] | None, list[tuple[str, str]]]:
+def _unit_rows(book: Workbook, sheet: Sheet | None) -> tuple[list[Any] | None, list[tuple[str, str]]]:
     """The figures row of a per-unit table (the department's row, else 合计) and its (code, name) rows."""
     coded, figures = [], None
-    for _rownum, cells in _rows(book, key):
-        code = code_text(cells[0])
+    for _rownum, cells in _rows(book, sheet):
+        assert sheet is not None
+        code = code_text(sheet.get(cells, "code"))
         if code:
-            coded.append((code, _text(cells[1]), cells))
-        elif _text(cells[1]) == "合计" and figures is None:
+            coded.append((code, _text(sheet.get(cells, "name")), cells))
+        elif _text(sheet.get(cells, "name")) == sheet.spec.total.label and figures is None:
             figures = cells
     if coded:
         longest = max(len(c[0]) for c in coded)
         figures = next(c[2] for c in coded if len(c[0]) == longest)
     return figures, [(c[0], c[1]) for c in sorted(coded, key=lambda c: len(c[0]))]
+
+
+def _put(data: dict[str, Any], leaf: tuple[str, ...], value: Any) -> None:
+    """Set a department-level leaf (``("income", "business", "amount")``, ``("carryover", "gov_fund")`` …)."""
+    if leaf[0] == "income":
+        if value:  # an income line is written only when there is one
+            data["income"][leaf[1]] = {"amount": value}
+        return
+    node = data
+    for part in leaf[:-1]:
+        node = node.setdefault(part, {})
+    node[leaf[-1]] = value
+
+
+def _department_leaves(book: Workbook, data: dict[str, Any]) -> None:
+    """The facts that are leaves, from each department table's own row and each fact table's items."""
+    for sheet in _sheets(book, "department"):
+        figures, _ = _unit_rows(book, sheet)
+        for i, column in enumerate(sheet.columns):
+            fact = FACTS.get(column.measure)
+            if figures is not None and fact is not None and fact.leaf is not None and column.kind == "money":
+                _put(data, fact.leaf, figures[i])
+    for sheet in _sheets(book, "facts"):
+        source = sheet.spec.source
+        assert isinstance(source, FactsSource)
+        shown = {_text(sheet.get(cells, "label")): sheet.get(cells, "amount") for _, cells in _rows(book, sheet)}
+        for item in source.items:
+            if (leaf := FACTS[item.fact].leaf) is not None and item.label in shown:
+                _put(data, leaf, shown[item.label] or ZERO)
 
 
 def _cover_basic(amount: Decimal, basic: list[dict[str, Any]], used: set[str]) -> list[str] | None:
@@ -238,35 +285,38 @@ def _cover_basic(amount: Decimal, basic: list[dict[str, Any]], used: set[str]) -
     return None
 
 
-def _indicator(cells: list[Any], filled: dict[str, str]) -> dict[str, Any]:
-    for key, col in (("level1", 6), ("level2", 7)):
-        filled[key] = _text(cells[col]) or filled.get(key, PLACEHOLDER)
-    out: dict[str, Any] = {"level1": filled["level1"], "level2": filled["level2"], "name": _text(cells[8]),
-                           "operator": _text(cells[9]), "value": _text(cells[10]), "unit": _text(cells[11])}
-    if cells[12] is not None:
-        out["weight"] = cells[12]
+def _indicator(sheet: Sheet, cells: list[Any], filled: dict[str, str]) -> dict[str, Any]:
+    for key in ("level1", "level2"):
+        filled[key] = _text(sheet.get(cells, f"indicator.{key}")) or filled.get(key, PLACEHOLDER)
+    out: dict[str, Any] = {"level1": filled["level1"], "level2": filled["level2"]}
+    out.update({k: _text(sheet.get(cells, f"indicator.{k}")) for k in ("name", "operator", "value", "unit")})
+    if (weight := sheet.get(cells, "indicator.weight")) is not None:
+        out["weight"] = weight
     return out
 
 
 def _performance(book: Workbook, data: dict[str, Any]) -> tuple[list[dict[str, Any]], set[str]]:
     projects = {p["name"]: p for p in data["projects"]}
     targets: list[dict[str, Any]] = []
-    head: list[Any] = [None] * 6
+    current = ""
     amounts: dict[str, Decimal] = {}
     filled: dict[str, str] = {}
-    for _rownum, cells in _rows(book, "project_performance"):
-        if _text(cells[1]) and _text(cells[1]) != _text(head[1]):
-            head, filled = list(cells[:6]), {}
-            name = _text(cells[1])
-            target: dict[str, Any] = {"name": name, "execution_weight": 10 if cells[2] is None else cells[2],
-                                      "goal": _text(cells[5]) or PLACEHOLDER, "indicators": []}
-            category = _text(cells[3])
+    sheet = next(iter(_sheets(book, "performance_targets")), None)
+    for _rownum, cells in _rows(book, sheet):
+        assert sheet is not None
+        name = _text(sheet.get(cells, "name"))
+        if name and name != current:
+            current, filled = name, {}
+            weight = sheet.get(cells, "execution_weight")
+            target: dict[str, Any] = {"name": name, "execution_weight": 10 if weight is None else weight,
+                                      "goal": _text(sheet.get(cells, "goal")) or PLACEHOLDER, "indicators": []}
+            category = _text(sheet.get(cells, "category"))
             if category and not (name in projects and projects[name]["type"] == category):
                 target["category"] = category
-            amounts[name] = cells[4]
+            amounts[name] = sheet.get(cells, "budget") or ZERO
             targets.append(target)
         if targets:
-            targets[-1]["indicators"].append(_indicator(cells, filled))
+            targets[-1]["indicators"].append(_indicator(sheet, cells, filled))
     used: set[str] = set()
     unresolved: set[str] = set()
     for target in targets:
@@ -281,7 +331,8 @@ def _performance(book: Workbook, data: dict[str, Any]) -> tuple[list[dict[str, A
             target["covers"] = {"project": f"{PLACEHOLDER}（预算数 {amounts[name]}）"}
             unresolved.add(name)
             book.problem("xlsx-covers-unresolved", W,
-                         f"项目支出绩效表“{name}”的预算数 {amounts[name]} 无法唯一对应到基本支出的款，covers 标为待补充")
+                         f"{sheet.spec.title if sheet else ''}“{name}”的预算数 {amounts[name]} "
+                         "无法唯一对应到基本支出的款，covers 标为待补充")
         else:
             used.update(codes)
             target["covers"] = {"economic": codes}
@@ -289,18 +340,19 @@ def _performance(book: Workbook, data: dict[str, Any]) -> tuple[list[dict[str, A
 
 
 def _department_performance(book: Workbook) -> dict[str, Any] | None:
-    rows = _rows(book, "department_performance")
-    if not rows:
+    sheet = next(iter(_sheets(book, "department_indicators")), None)
+    rows = _rows(book, sheet)
+    if not rows or sheet is None:
         return None
     filled: dict[str, str] = {}
     indicators = []
     for _rownum, c in rows:
-        filled["level1"] = _text(c[0]) or filled.get("level1", PLACEHOLDER)
-        filled["level2"] = _text(c[1]) or filled.get("level2", PLACEHOLDER)
-        ind = {"level1": filled["level1"], "level2": filled["level2"], "name": _text(c[2]),
-               "operator": _text(c[3]), "value": _text(c[5]), "unit": _text(c[6]), "note": _text(c[7])}
-        if _text(c[4]):
-            ind["direction"] = _text(c[4])
+        filled["level1"] = _text(sheet.get(c, "level1")) or filled.get("level1", PLACEHOLDER)
+        filled["level2"] = _text(sheet.get(c, "level2")) or filled.get("level2", PLACEHOLDER)
+        ind = {"level1": filled["level1"], "level2": filled["level2"]}
+        ind.update({k: _text(sheet.get(c, k)) for k in ("name", "operator", "value", "unit", "note")})
+        if direction := _text(sheet.get(c, "direction")):
+            ind["direction"] = direction
         indicators.append(ind)
     return {"annual_goal": PLACEHOLDER, "indicators": indicators, "summary": PLACEHOLDER}
 
@@ -316,7 +368,7 @@ def _balances(data: dict[str, Any]) -> dict[str, Decimal]:
     out = {}
     for fund in FUNDS:
         if fund == "unit_funds":
-            got = total(income.get(k, ZERO) for k in INCOME_KEYS[4:])
+            got = total(income.get(k, ZERO) for k in UNIT_FUND_INCOME)
             extra = total(x.get(k, ZERO) for x in lines for k in ("operating", "to_superior", "to_subsidiary"))
         else:
             got, extra = income.get(fund, ZERO), ZERO
@@ -328,13 +380,14 @@ def leaves(book: Workbook) -> tuple[dict[str, Any], set[str]]:
     """The budget's leaves as plain data (text the tables cannot carry marked 待补充), and unresolved targets."""
     if book.year is None:
         book.problem("xlsx-missing-year", E, "无法从工作簿判断预算年度，请用 --year 指定")
-    figures, units = _unit_rows(book, "income_summary")
+    first = next(iter(_sheets(book, "department")), None)
+    _, units = _unit_rows(book, first)
     if not units:
-        book.problem("xlsx-missing-department", E, "收入总表中没有部门（单位）代码行，无法确定部门")
+        book.problem("xlsx-missing-department", E,
+                     f"{first.spec.title if first else '收入总表'}中没有部门（单位）代码行，无法确定部门")
     dept_code, dept_name = units[-1] if units else ("00", "")
     sup_code, sup_name = units[0] if len(units) > 1 else (dept_code[:2], PLACEHOLDER)
     name = book.department_name or dept_name or PLACEHOLDER
-    figures = figures or [ZERO] * 19
     year = book.year or 2000
     data: dict[str, Any] = {
         "schema_version": 1, "year": year, "profile": book.profile, "unit": book.unit,
@@ -343,16 +396,16 @@ def leaves(book: Workbook) -> tuple[dict[str, Any], set[str]]:
                        "affiliation": PLACEHOLDER},
         "overview": {"duties": {"items": [PLACEHOLDER]},
                      "staff": {"establishment": {}, "in_service": {"current": 0}, "retired": {"current": 0}}},
-        "income": {k: {"amount": figures[4 + i]} for i, k in enumerate(INCOME_KEYS) if figures[4 + i]},
-        "carryover": {f: figures[14 + i] for i, f in enumerate(FUNDS)},
+        "income": {}, "carryover": {f: ZERO for f in FUNDS},
+        "three_public": {k: {"amount": ZERO} for k in THREE_PUBLIC},
         "expenditure": _function_lines(book),
-        "basic_by_economic": _economic_lines(book, "general_budget_basic", year),
-        "project_by_economic": _economic_lines(book, "general_budget_project", year),
+        "basic_by_economic": _economic_lines(book, "basic", year),
+        "project_by_economic": _economic_lines(book, "project", year),
     }
+    _department_leaves(book, data)
+    data["income"] = {k: data["income"][k] for k in INCOME_KEYS if k in data["income"]}
     data["projects"] = _projects(book, name)
     data["year_end_balance"] = _balances(data)
-    tp, _ = _unit_rows(book, "three_public")
-    data["three_public"] = {k: {"amount": tp[col] if tp else ZERO} for k, col in THREE_PUBLIC_COLUMNS.items()}
     basis = profiles.load(book.profile).rules.operating_costs_basis
     public = total((x.get("general_budget") or {}).get("public", ZERO) for x in data["expenditure"])
     data["operating_costs"] = {"amount": public if basis == "basic_public" else ZERO}

@@ -15,8 +15,8 @@ from generator.core.errors import Severity
 from generator.core.model import Budget
 from generator.core.money import ZERO, total
 from generator.core.totals import PROJECT_FUND_FIELDS
-from generator.core.vocabulary import FUNDS
-from generator.excel.leaves import INCOME_KEYS, THREE_PUBLIC_COLUMNS, name_key
+from generator.core.vocabulary import FUNDS, THREE_PUBLIC
+from generator.excel.leaves import INCOME_KEYS, name_key
 from generator.excel.sheets import Workbook
 
 W = Severity.WARNING
@@ -121,6 +121,8 @@ def merge_canonical(book: Workbook, s: dict[str, Any], canon: Budget) -> dict[st
         text = {f: same_text(old.get(f), p[f]) for f in ("type", "name") if f in p}
         projects.append({**old, **{f: ZERO for f in PROJECT_FUND_FIELDS}, **p, **text, "unit": unit})
     c["projects"] = projects
-    for k in THREE_PUBLIC_COLUMNS:
+    for k in THREE_PUBLIC:
         c["three_public"][k]["amount"] = s["three_public"][k]["amount"]
+    if "procurement" in s:  # a sheet of the workbook showed the procurement figures (its spec reads them)
+        c["procurement"] = {**c["procurement"], **s["procurement"]}
     return c

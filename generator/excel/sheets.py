@@ -13,7 +13,9 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 
 from generator.core.errors import Problem, Severity
-from generator.derive.tables import Column
+from generator.core.measures import CODE_PARTS
+from generator.core.specs import TableSpec
+from generator.derive.layout import Column
 from generator.excel.scan import SheetInfo
 from generator.load.loader import Document
 
@@ -32,13 +34,25 @@ def norm(text: Any) -> str:
 
 @dataclass
 class Sheet:
-    """One standard table as found in the workbook: expected columns mapped to workbook columns."""
+    """One table of the profile as found in the workbook: its spec's columns mapped to workbook columns."""
 
     name: str
-    key: str
+    spec: TableSpec
     columns: list[Column]
     where: dict[int, int]  # expected column index → workbook column index (0-based)
     rows: list[tuple[int, list[Any]]] = field(default_factory=list)  # (Excel row number, values)
+
+    @property
+    def key(self) -> str:
+        return self.spec.key
+
+    def index(self, measure: str) -> int | None:
+        """The (expected) column showing ``measure``, if the spec has one."""
+        return next((i for i, c in enumerate(self.columns) if c.measure == measure), None)
+
+    def get(self, cells: list[Any], measure: str) -> Any:
+        i = self.index(measure)
+        return cells[i] if i is not None else None
 
     def value(self, values: list[Any], col: int) -> Any:
         j = self.where.get(col)
@@ -96,7 +110,7 @@ def _is_header_repeat(values: list[Any], labels: set[str]) -> bool:
         t in labels for t in texts)
 
 
-def read_sheet(grid: Grid, title: str, key: str, columns: list[Column]) -> Sheet | None:
+def read_sheet(grid: Grid, title: str, spec: TableSpec, columns: list[Column]) -> Sheet | None:
     """Find the header block (1–4 rows starting with the first column's label) and the data rows below it."""
     first = norm(columns[0].path[0])
     for top, row in enumerate(grid):
@@ -106,7 +120,7 @@ def read_sheet(grid: Grid, title: str, key: str, columns: list[Column]) -> Sheet
             where = _match(columns, _paths(grid, top, depth))
             if where is None:
                 continue
-            sheet = Sheet(title, key, columns, where)
+            sheet = Sheet(title, spec, columns, where)
             labels = {label for path in _paths(grid, top, depth) for label in path}
             for r in range(top + depth, len(grid)):
                 values = grid[r]
@@ -134,3 +148,13 @@ class Workbook:
 
     def problem(self, slug: str, severity: Severity, message: str) -> None:
         self.problems.append(Problem(slug, severity, message, self.path))
+
+
+def code_of(sheet: Sheet, cells: list[Any], text: Any) -> str:
+    """A row's 类/款/项 code: its code column, or the split 类 | 款 | 项 columns joined ("201" | "05" | "07")."""
+    if (i := sheet.index("code")) is not None:
+        return str(text(cells[i]))
+    parts = [str(text(sheet.get(cells, m))) for m in CODE_PARTS]
+    if not parts[0]:
+        return ""
+    return parts[0] + (parts[1].zfill(2) + (parts[2].zfill(2) if parts[2] else "") if parts[1] else "")

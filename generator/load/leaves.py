@@ -7,21 +7,26 @@ identity, not their position: ``("expenditure", "2080101", "general_budget", "pe
 "工资支出", "indicators", "足额保障率", "weight")``. Items are named by ``code`` if they have
 one, else ``name``; text list items (duties, units) by their text; a repeated identity gets
 ``#2``, ``#3``. So a reformat or a reordered list changes no key. Each leaf also carries its
-label (for people) and the tables it appears in. :func:`compare_leaves` pairs two versions of a
-file leaf by leaf.
+label (for people); :func:`compare_leaves` pairs two versions of a file leaf by leaf and names the
+tables each changed leaf appears in, read from the profile's table specs (:func:`leaf_tables`).
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from pydantic import BaseModel
 
+from generator.core import profiles
+from generator.core.errors import GeneratorError
+from generator.core.facts import FACTS
+from generator.core.measures import MEASURES
 from generator.core.model import Budget
 from generator.core.money import ZERO, percent
+from generator.core.specs import ClassItems, DepartmentSource, FactsSource, FunctionSource, PairSource, TableSpec
 from generator.core.vocabulary import SECTION_LABELS
 from generator.load.budget import Parsed
 
@@ -37,22 +42,12 @@ FIELD_LABELS = {
     "indicators": "绩效指标",
     "content": "内容",
 }
-SECTION_TABLES = {
-    "income": ("income_expenditure_summary", "income_summary"),
-    "carryover": ("income_expenditure_summary", "income_summary"),
-    "year_end_balance": ("income_expenditure_summary",),
-    "basic_by_economic": ("general_budget_basic",),
-    "project_by_economic": ("general_budget_project",),
-    "three_public": ("three_public",),
-    "projects": ("projects",),
-    "performance_targets": ("project_performance",),
-    "department_performance": ("department_performance",),
-}
-FUND_TABLES = {
-    "general_budget": "general_budget_expenditure",
-    "gov_fund": "gov_fund",
-    "state_capital": "state_capital",
-}
+# Parts of a budget only the 情况说明 shows (and the prior-year figures and reasons of every line).
+NARRATIVE_PARTS = ("errata", "overview", "explanations", "operating_costs", "procurement", "assets")
+# Lists whose items are the rows of a row source (``source.rows``), with the economic view they are.
+ITEM_LISTS = {"expenditure": ("function", None), "basic_by_economic": ("economic", "basic"),
+              "project_by_economic": ("economic", "project"), "projects": ("projects", None),
+              "performance_targets": ("performance_targets", None)}
 
 
 @dataclass(frozen=True)
@@ -63,7 +58,7 @@ class Leaf:
     code: str
     name: str
     label: str
-    tables: tuple[str, ...]
+    tables: tuple[str, ...] = ()  # the tables showing it (set by compare_leaves, from the profile's specs)
 
 
 def _label(model: type[BaseModel], name: str) -> str:
@@ -86,23 +81,57 @@ def _identity(item: object) -> tuple[str, str]:
     return "", str(item)
 
 
-def leaf_tables(key: Key) -> tuple[str, ...]:
-    top, last = key[0], key[-1]
-    if last in ("prior", "reason") or top in (
-        "errata",
-        "overview",
-        "explanations",
-        "operating_costs",
-        "procurement",
-        "assets",
-    ):
+def leaf_tables(key: Key, budget: Budget) -> tuple[str, ...]:
+    """The tables (keys, in the profile's order) whose cells show the leaf ``key`` of ``budget``, and
+    ``情况说明`` when the narrative is where it shows: read from the table specs, not from table names."""
+    if key[-1] in ("prior", "reason"):
         return (NARRATIVE,)
-    if top == "expenditure":
-        fund = key[2] if len(key) > 3 else ""
-        return ("expenditure_summary", *((FUND_TABLES[fund],) if fund in FUND_TABLES else ()))
-    if top == "department_performance" and key[1] != "indicators":
-        return (NARRATIVE,)
-    return SECTION_TABLES.get(top, ())
+    try:
+        specs = profiles.load(budget.profile).tables
+    except (KeyError, GeneratorError):
+        specs = []
+    shown = tuple(spec.key for spec in specs if _shows(spec, key, budget))
+    narrative = key[0] in NARRATIVE_PARTS or (key[0] == "department_performance" and key[1:2] != ("indicators",))
+    return shown + ((NARRATIVE,) if narrative else ())
+
+
+def _starts(path: Key, prefix: tuple[str, ...]) -> bool:
+    return path[: len(prefix)] == prefix
+
+
+def _shows(spec: TableSpec, key: Key, budget: Budget) -> bool:
+    source = spec.source
+    measures = [MEASURES[source.rows][c.measure] for c in spec.columns]
+    if key[0] in ITEM_LISTS:  # a field of one line, project or target: the tables that list it and show the field
+        rows, view = ITEM_LISTS[key[0]]
+        if source.rows != rows or getattr(source, "view", None) != view:
+            return False
+        if isinstance(source, FunctionSource) and not _lists_line(spec, key[1], budget):
+            return False
+        return any(_starts(key[2:], r) for m in measures for r in m.reads)
+    if key[:2] == ("department_performance", "indicators"):
+        return source.rows == "department_indicators" and any(_starts(key[3:], r) for m in measures for r in m.reads)
+    if key[0] == "department":
+        return isinstance(source, DepartmentSource) and any(c.measure == key[-1] for c in spec.columns)
+    return any(_starts(key, r) for fact in _facts(spec) for r in FACTS[fact].reads)
+
+
+def _facts(spec: TableSpec) -> list[str]:
+    """The department-level facts a table shows: its columns' (department rows) or its items'."""
+    source = spec.source
+    if isinstance(source, DepartmentSource):
+        return [c.measure for c in spec.columns if c.measure in FACTS]
+    if isinstance(source, FactsSource):
+        return [item.fact for item in source.items]
+    if isinstance(source, PairSource):
+        return [i.fact for block in source.blocks for i in (*block.left, *block.right) if not isinstance(i, ClassItems)]
+    return []
+
+
+def _lists_line(spec: TableSpec, code: str, budget: Budget) -> bool:
+    """Whether a function table has a row for the 项 ``code``: some money column of it is not zero there."""
+    money = [m.value for c in spec.columns if (m := MEASURES["function"][c.measure]).kind == "money" and m.value]
+    return any(fn(line) for line in budget.expenditure if line.code == code for fn in money)
 
 
 def leaves(budget: Budget) -> dict[Key, Leaf]:
@@ -151,9 +180,7 @@ def _item_context(item: BaseModel, ctx: tuple[str, str]) -> tuple[str, str]:
 
 
 def _add(out: dict[Key, Leaf], leaf: Leaf) -> None:
-    out[leaf.key] = Leaf(
-        leaf.key, leaf.value, leaf.loc, leaf.code, leaf.name, leaf.label, leaf_tables(leaf.key)
-    )
+    out[leaf.key] = leaf
 
 
 # ---------------------------------------------------------------- comparing two versions of a file
@@ -206,7 +233,8 @@ def compare_leaves(old: Parsed, new: Parsed) -> list[LeafChange]:
         if same_value(x.value if x else None, y.value if y else None):
             continue
         leaf = y or x
-        mark = (new.document if y else old.document).mark(leaf.loc)  # type: ignore[union-attr]
-        out.append(LeafChange(x.value if x else None, y.value if y else None, leaf, mark.line,  # type: ignore[arg-type]
-                              mark.column))
+        assert leaf is not None
+        mark = (new.document if y else old.document).mark(leaf.loc)
+        leaf = replace(leaf, tables=leaf_tables(leaf.key, (new if y else old).budget))
+        out.append(LeafChange(x.value if x else None, y.value if y else None, leaf, mark.line, mark.column))
     return out

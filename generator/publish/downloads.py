@@ -9,10 +9,9 @@ from decimal import Decimal
 
 from generator.core.mdtext import md_escape
 from generator.core.model import Budget
-from generator.core.money import fmt
 from generator.core.profiles import Profile
-from generator.core.registry import Registry
-from generator.derive.tables import Table
+from generator.derive.context import PageContext
+from generator.derive.layout import Cell, Column, Table
 from generator.publish.xlsx import export_bytes
 
 DATA_DIR = "data"
@@ -22,15 +21,9 @@ _FIXED_TIME = (2000, 1, 1, 0, 0, 0)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _text(value: object, kind: str) -> str:
-    if isinstance(value, Decimal):
-        return fmt(value) if kind == "money" else str(value)
-    return str(value)
-
-
-def _csv_cell(value: object, kind: str) -> str:
+def _csv_cell(value: Cell, column: Column) -> str:
     """A CSV cell; text that spreadsheet programs would run as a formula gets a leading apostrophe."""
-    text = _text(value, kind)
+    text = column.text(value)
     return "'" + text if not isinstance(value, Decimal) and text.startswith(_FORMULA_START) else text
 
 
@@ -39,20 +32,19 @@ def table_csv(table: Table) -> bytes:
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow([c.label for c in table.columns])
     for row in table.rows:
-        writer.writerow([_csv_cell(v, c.kind) for v, c in zip(row.cells, table.columns, strict=True)])
+        writer.writerow([_csv_cell(v, c) for v, c in zip(row.cells, table.columns, strict=True)])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
-def budget_json(budget: Budget, profile: Profile, built: dict[str, Table]) -> bytes:
-    titles = {s.key: s.title for s in profile.tables}
+def budget_json(budget: Budget, built: dict[str, Table]) -> bytes:
     data = {
         "budget": budget.model_dump(mode="json"),
         "tables": {
             key: {
-                "title": titles.get(key, key),
-                "unit": budget.display_unit,
+                "title": t.title,
+                "unit": t.unit,
                 "columns": [c.label for c in t.columns],
-                "rows": [[_text(v, c.kind) for v, c in zip(r.cells, t.columns, strict=True)] for r in t.rows],
+                "rows": [[c.text(v) for v, c in zip(r.cells, t.columns, strict=True)] for r in t.rows],
             }
             for key, t in built.items()
         },
@@ -64,17 +56,19 @@ def budget_json(budget: Budget, profile: Profile, built: dict[str, Table]) -> by
 WORKBOOK = "budget.xlsx"
 
 
-def department_files(budget: Budget, reg: Registry, profile: Profile, built: dict[str, Table],
-                     source_text: str | None = None) -> dict[str, bytes]:
+def department_files(ctx: PageContext, source_text: str | None = None, workbook: bool = True) -> dict[str, bytes]:
     """Each table as CSV; every table in one workbook in the published layout (the same file
     ``export-xlsx`` writes, which ``import-xlsx`` reads back); the whole budget as JSON."""
-    files: dict[str, bytes] = {
-        f"{DATA_DIR}/budget.json": budget_json(budget, profile, built),
-        f"{DATA_DIR}/{WORKBOOK}": export_bytes(budget, source_text or None, built),
-    }
-    for key, table in built.items():
+    files: dict[str, bytes] = {f"{DATA_DIR}/budget.json": budget_json(ctx.b, ctx.tables)}
+    if workbook:
+        files[f"{DATA_DIR}/{WORKBOOK}"] = workbook_bytes(ctx, source_text)
+    for key, table in ctx.tables.items():
         files[f"{DATA_DIR}/{key}.csv"] = table_csv(table)
     return files
+
+
+def workbook_bytes(ctx: PageContext, source_text: str | None = None) -> bytes:
+    return export_bytes(ctx.b, source_text or None, ctx.profile, ctx.tables)
 
 
 def links(profile: Profile, built: dict[str, Table]) -> dict[str, str]:

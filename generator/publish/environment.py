@@ -7,15 +7,23 @@ name an error instead of an empty string.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
 from generator.core.mdtext import cell, md_escape, yaml_str
-from generator.derive.tables import cn_index
+from generator.core.vocabulary import cn_index
+from generator.derive.layout import Cell, Column
 
 TEMPLATES = Path(str(resources.files("generator.publish") / "templates"))
+
+
+def figure(value: Cell, column: Column) -> Markup:
+    """A table cell: a number in its column's format (never escaped: digits, separators), text escaped."""
+    return Markup(column.text(value)) if isinstance(value, Decimal) else md_escape(value)
 
 
 def environment() -> jinja2.Environment:
@@ -28,6 +36,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters["cell"] = cell
     env.filters["md"] = md_escape
+    env.filters["figure"] = figure
     env.globals["cn"] = cn_index
     env.filters["yaml_str"] = yaml_str
     return env

@@ -1,6 +1,9 @@
 """The 勘误 page: each published sentence the data contradicts, next to the computed one.
 
-Every text from the budget or the profile goes through ``md_escape``: it is data, never markup.
+It reads the department's page context (the same object the page was rendered from) and the
+profile's section specs: an erratum with a ``code`` is one of the lines its section explains
+(``lines``); the arithmetic shown is the section's stated ``change``. Every text from the budget or
+the profile goes through ``md_escape``: it is data, never markup.
 """
 
 from __future__ import annotations
@@ -9,38 +12,32 @@ import re
 
 import jinja2
 
-from generator.core.explained import SECTION_LINES, ExplainedLine
+from generator.core.explained import ExplainedLine
 from generator.core.mdtext import md_escape, yaml_str
-from generator.core.model import Budget
-from generator.core.profiles import Profile
-from generator.core.registry import Registry
-from generator.derive.pagedata import page_context
-
-_ARITH = {
-    "income_expenditure_summary": lambda c: (c["t"].spending, c["t"].prior_spending),
-    "fiscal_summary": lambda c: (c["fiscal_spending"], c["fiscal_prior"]),
-    "operating_costs": lambda c: (c["b"].operating_costs.amount, c["b"].operating_costs.prior),
-}
+from generator.core.specs import SectionSpec
+from generator.derive.context import PageContext
 
 
-def computed(env: jinja2.Environment, ctx: dict, section: str, code: str | None) -> tuple[str, str]:  # type: ignore[type-arg]
+def computed(env: jinja2.Environment, ctx: PageContext, section: SectionSpec, code: str | None) -> tuple[str, str]:
     """(computed sentence as markdown, arithmetic) for one erratum."""
-    p = ctx["p"]
-    if code is not None and section in SECTION_LINES:
-        line: ExplainedLine | None = next((x for x in ctx[SECTION_LINES[section]] if x.code == code), None)
+    p = ctx.p
+    if code is not None and section.lines:
+        line: ExplainedLine | None = next((x for x in ctx.lines[section.key] if x.code == code), None)
         if line is None:
             return "（本项目数据中无此科目）", ""
         macro = env.get_template("_lines.md.j2").module.explained  # type: ignore[attr-defined]
         text = str(macro([line], p)).strip()
         return re.sub(r"^（一）", "", text), p.arithmetic(line.current, line.prior)
-    text = env.get_template(f"sections/{section}.md.j2").render(ctx).strip().split("\n\n")[-1]
-    current, prior = _ARITH[section](ctx) if section in _ARITH else (None, None)
-    return text, p.arithmetic(current, prior) if current is not None else ""
+    page = env.get_template(f"sections/{section.template_name}.md.j2").render(**ctx.vars(), section=section)
+    text = page.strip().split("\n\n")[-1]
+    if section.change is None:
+        return text, ""
+    current = ctx.facts[section.change.current]
+    return text, p.arithmetic(current, ctx.facts[section.change.prior]) if current is not None else ""
 
 
-def errata_page(b: Budget, reg: Registry, profile: Profile, env: jinja2.Environment) -> str:
-    ctx = page_context(b, reg, profile)
-    titles = {s.key: s.title for s in profile.sections}
+def errata_page(ctx: PageContext, env: jinja2.Environment) -> str:
+    b = ctx.b
     out = [
         "---",
         f"title: {yaml_str(f'勘误：{b.department.name}{b.year}年部门预算')}",
@@ -53,9 +50,10 @@ def errata_page(b: Budget, reg: Registry, profile: Profile, env: jinja2.Environm
         "",
     ]
     for i, e in enumerate(b.errata, 1):
-        text, arithmetic = computed(env, ctx, e.section, e.code)
+        section = ctx.profile.section(e.section)
+        text, arithmetic = computed(env, ctx, section, e.code) if section else ("（地区模板中没有这一小节）", "")
         out += [
-            f"## {i}. {md_escape(titles.get(e.section, e.section))}" + (f"：{md_escape(e.code)}" if e.code else ""),
+            f"## {i}. {md_escape(section.title if section else e.section)}" + (f"：{md_escape(e.code)}" if e.code else ""),
             "",
             f"**原文**：{md_escape(e.published)}",
             "",

@@ -20,7 +20,8 @@ from generator.check.validate import validate_paths
 from generator.core import profiles, registry
 from generator.core.errors import Severity, ValidationFailed
 from generator.core.model import Budget
-from generator.derive.pagedata import page_context
+from generator.core.profiles import Profile
+from generator.derive.context import page_context
 from generator.derive.summary import summary
 from generator.load.budget import Loaded
 from generator.publish import downloads, indexes
@@ -35,31 +36,32 @@ def dept_dir(b: Budget) -> str:
     return f"{b.year}/{b.department.code}"
 
 
-def render_department(item: Loaded, source_url: str | None = None, extra: dict[str, Any] | None = None) -> dict[str, bytes]:
-    """All files of one department-year, relative to the output root.
+def render_department(item: Loaded, source_url: str | None = None, extra: dict[str, Any] | None = None,
+                      profile: Profile | None = None, workbook: bool = True) -> dict[str, bytes]:
+    """All files of one department-year, relative to the output root: derived once, then laid out.
 
     ``extra``: ``charts`` (the SVG charts, which need the other departments), ``pdf`` (False: no link to the
-    printed PDF, for builds that make none).
+    printed PDF, for builds that make none). ``profile`` defaults to the one the budget names; ``workbook``
+    False leaves out ``budget.xlsx`` (the slowest download, half the time of a department: ``generator render``
+    leaves it to ``site``).
     """
     b = item.budget
-    reg = registry.for_year(b.year)
-    profile = profiles.load(b.profile)
+    ctx = page_context(b, registry.for_year(b.year), profile or profiles.load(b.profile))
     base = dept_dir(b)
-    ctx = page_context(b, reg, profile)
-    files = downloads.department_files(b, reg, profile, ctx["tables"], item.document.text)
-    ctx.update(
+    files = downloads.department_files(ctx, item.document.text, workbook)
+    page = ENV.get_template("department.md.j2").render(
+        **ctx.vars(),
         source_url=source_url,
         errata_link="errata.md" if b.errata else None,
-        downloads={k: Markup(v) for k, v in downloads.links(profile, ctx["tables"]).items()},
-        table_templates=set(ENV.list_templates()),
+        downloads={k: Markup(v) for k, v in downloads.links(ctx.profile, ctx.tables).items()},
         charts=(extra or {}).get("charts", ""),
-        summary=summary(b, profile),
+        summary=summary(b, ctx.profile),
         pdf=page_link(b) if (extra or {}).get("pdf", True) else None,
     )
     out = {f"{base}/{name}": data for name, data in files.items()}
-    out[f"{base}/index.md"] = _tidy(ENV.get_template("department.md.j2").render(ctx)).encode()
+    out[f"{base}/index.md"] = _tidy(page).encode()
     if b.errata:
-        out[f"{base}/errata.md"] = errata_page(b, reg, profile, ENV).encode()
+        out[f"{base}/errata.md"] = errata_page(ctx, ENV).encode()
     return out
 
 
@@ -81,22 +83,26 @@ def load_all(budgets_dir: Path, cache: dict[Any, Any] | None = None, publishing:
 # Departments are independent, so a cold render of many of them is spread over processes.
 PARALLEL_FROM = 16
 _JOBS: list[tuple[Loaded, str | None, dict[str, Any]]] = []
+_WORKBOOKS = [True]
 
 
 def _render_job(index: int) -> dict[str, bytes]:
     item, source_url, extra = _JOBS[index]
-    return render_department(item, source_url, extra)
+    return render_department(item, source_url, extra, workbook=_WORKBOOKS[0])
 
 
 class Renderer:
     """Renders a budgets directory; keeps per-file and per-department results between calls.
 
     A long-running preview keeps one Renderer, so after a save only the changed file is
-    validated again and only departments whose inputs changed are rendered again.
+    validated again and only departments whose inputs changed are rendered again (so a changed
+    file always gets new downloads). ``workbooks`` False leaves out every ``budget.xlsx``:
+    ``generator render`` writes the pages, CSV and JSON; the site build writes the workbooks too.
     """
 
     def __init__(self, budgets_dir: Path, source_base: str | None = None, workers: int | None = None,
-                 publishing: bool = True, pdf: bool = True) -> None:
+                 publishing: bool = True, workbooks: bool = True, pdf: bool = True) -> None:
+        self.workbooks = workbooks
         self.budgets_dir = budgets_dir
         self.publishing = publishing  # False for the preview: drafts may be looked at, not published
         self.pdf = pdf  # False where no PDF is printed (the preview, site --no-pdf): pages do not link one
@@ -141,19 +147,22 @@ class Renderer:
         global _JOBS
         if len(jobs) >= PARALLEL_FROM and self.workers > 1:
             _JOBS = [job for _, job in jobs]  # inherited by the forked workers, not pickled
+            _WORKBOOKS[0] = self.workbooks
             try:
                 with multiprocessing.get_context("fork").Pool(self.workers) as pool:
                     results = pool.map(_render_job, range(len(jobs)), chunksize=8)
             finally:
                 _JOBS = []
         else:
-            results = [render_department(item, url, extra) for _, (item, url, extra) in jobs]
+            results = [render_department(item, url, extra, workbook=self.workbooks)
+                       for _, (item, url, extra) in jobs]
         for (key, _), rendered in zip(jobs, results, strict=True):
             self.departments[key] = rendered
 
 
-def render_all(budgets_dir: Path, source_base: str | None = None, publishing: bool = True) -> dict[str, bytes]:
-    return Renderer(budgets_dir, source_base, publishing=publishing).render()
+def render_all(budgets_dir: Path, source_base: str | None = None, publishing: bool = True,
+               workbooks: bool = True) -> dict[str, bytes]:
+    return Renderer(budgets_dir, source_base, publishing=publishing, workbooks=workbooks).render()
 
 
 def guide_pages() -> dict[str, bytes]:

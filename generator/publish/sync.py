@@ -106,7 +106,9 @@ def replace_tree(files: dict[str, bytes], out: Path, kind: str = "render") -> Re
     return RenderResult(written, unchanged, removed)
 
 
-def render_tree(budgets_dir: Path, out: Path, source_base: str | None = None) -> RenderResult:
-    """``generator render --out``: refuse an output that is not ours, render everything, swap the tree in."""
+def render_tree(budgets_dir: Path, out: Path, source_base: str | None = None, workbooks: bool = False) -> RenderResult:
+    """``generator render --out``: refuse an output that is not ours, render everything, swap the tree in.
+
+    The Excel workbooks (``budget.xlsx``, half the rendering time) are left to ``site`` unless ``workbooks``."""
     target = outputs.prepare(out, budgets_dir)
-    return replace_tree(render_all(budgets_dir, source_base), target)
+    return replace_tree(render_all(budgets_dir, source_base, workbooks=workbooks), target)

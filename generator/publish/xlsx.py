@@ -1,7 +1,8 @@
 """Budget → XLSX workbook in the published layout, plus a sheet with everything else.
 
-One sheet per standard table (title, 单位名称, 单位, multi-level merged headers, 合计 rows,
-money as numbers rounded once and shown with two decimals), in the profile's order, set up to
+One sheet per table of the profile, laid out from its spec (title, 单位名称, the table's 单位, the
+spec's header levels as merged cells, 合计 rows, money as numbers rounded once and shown in the
+column's number format, the columns a performance target repeats merged down), in the profile's order, set up to
 print: A4, landscape when wider than eight columns, fitted to the page width, header rows
 repeated on every page, page numbers in the footer. The last sheet, ``_canonical``, holds the
 budget file itself (one YAML line per row; a line longer than a cell can hold continues in the
@@ -18,7 +19,6 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
@@ -30,21 +30,19 @@ from xlsxwriter.worksheet import Worksheet
 from generator.core import profiles, registry
 from generator.core.errors import InputError
 from generator.core.model import Budget
-from generator.core.money import rounded
+from generator.core.money import SHORTEST
+from generator.core.profiles import Profile
 from generator.derive import tables
-from generator.derive.tables import Column, Table
+from generator.derive.layout import Column, Table
 from generator.load.yaml_writer import dumps_model
 
 CANONICAL_SHEET = "_canonical"
 CANONICAL_NOTE = "# 本页由程序生成，供导入时还原报表无法承载的文字（职责、原因、上年数、绩效目标等）；数字以各报表页为准。"
-MONEY_FORMAT = "0.00"
 FIRST_HEADER_ROW = 3  # 1-based, as the sheets are read: title, 单位名称/单位, then the header
 MAX_CELL_CHARS = 32_767  # Excel's limit, counted in UTF-16 code units
 FONT = "宋体"  # SimSun: the usual typeface of printed budget tables, with every CJK character
 LANDSCAPE_FROM = 9  # columns: wider tables print landscape
 A4 = 9  # XlsxWriter's paper code
-# performance tables: the target's own columns (单位名称 … 绩效目标) repeat on every indicator row and are merged
-MERGED_HEAD = {"project_performance": 6}
 
 
 def fixed_time(year: int) -> datetime:
@@ -52,31 +50,25 @@ def fixed_time(year: int) -> datetime:
     return datetime(year, 1, 1)
 
 
-@dataclass(frozen=True)
 class _Formats:
-    title: Format
-    header: Format
-    cell: Format  # every body cell has a thin box
-    bold: Format  # 合计 and group rows
-    money: Format
-    bold_money: Format
-    merged: Format  # a merged run of the same text down a column
-    merged_money: Format
+    """The workbook's cell formats; one per number format a column asks for (``shortest`` is Excel's General)."""
 
-    @classmethod
-    def of(cls, wb: Workbook) -> _Formats:
+    def __init__(self, wb: Workbook) -> None:
         box = {"border": 1}
-        run = {**box, "valign": "vcenter", "text_wrap": True}
-        return cls(
-            title=wb.add_format({"bold": True, "font_size": 14, "align": "center"}),
-            header=wb.add_format({**box, "bold": True, "align": "center", "valign": "vcenter", "text_wrap": True}),
-            cell=wb.add_format(box),
-            bold=wb.add_format({**box, "bold": True}),
-            money=wb.add_format({**box, "num_format": MONEY_FORMAT}),
-            bold_money=wb.add_format({**box, "bold": True, "num_format": MONEY_FORMAT}),
-            merged=wb.add_format(run),
-            merged_money=wb.add_format({**run, "num_format": MONEY_FORMAT}),
-        )
+        self._wb, self._run = wb, {**box, "valign": "vcenter", "text_wrap": True}
+        self.title = wb.add_format({"bold": True, "font_size": 14, "align": "center"})
+        self.header = wb.add_format({**box, "bold": True, "align": "center", "valign": "vcenter", "text_wrap": True})
+        self.cell = wb.add_format(box)  # every body cell has a thin box
+        self.bold = wb.add_format({**box, "bold": True})  # 合计 and group rows
+        self.merged = wb.add_format(self._run)  # a merged run of the same text down a column
+        self._money: dict[tuple[str, bool, bool], Format] = {}
+
+    def money(self, pattern: str, bold: bool = False, merged: bool = False) -> Format:
+        key = (pattern, bold, merged)
+        if key not in self._money:
+            base = self._run if merged else {"border": 1, **({"bold": True} if bold else {})}
+            self._money[key] = self._wb.add_format({**base, "num_format": "General" if pattern == SHORTEST else pattern})
+        return self._money[key]
 
 
 def cell_length(text: str) -> int:
@@ -107,29 +99,16 @@ def header_depth(columns: list[Column]) -> int:
     return max(len(c.path) for c in columns)
 
 
-def _write_header(ws: Worksheet, fmt: _Formats, columns: list[Column], top: int) -> int:
-    """Write the header from 0-based row ``top``; returns the first row below it."""
-    depth = header_depth(columns)
-    for level in range(depth):
-        row = top + level
-        col = 0
-        while col < len(columns):
-            path = columns[col].path
-            if level >= len(path):
-                col += 1
-                continue
-            # Columns sharing this header cell: same labels down to this level.
-            end = col
-            while (end + 1 < len(columns) and len(columns[end + 1].path) > level
-                   and columns[end + 1].path[: level + 1] == path[: level + 1]):
-                end += 1
-            bottom = row if level < len(path) - 1 else top + depth - 1
-            if end > col or bottom > row:
-                ws.merge_range(row, col, bottom, end, path[level], fmt.header)
+def _write_header(ws: Worksheet, fmt: _Formats, table: Table, top: int) -> int:
+    """Write the header's merged cells from 0-based row ``top``; returns the first row below it."""
+    for cells in table.header():
+        for c in cells:
+            row, col = top + c.row, c.column
+            if c.colspan > 1 or c.rowspan > 1:
+                ws.merge_range(row, col, row + c.rowspan - 1, col + c.colspan - 1, c.label, fmt.header)
             else:
-                ws.write_string(row, col, path[level], fmt.header)
-            col = end + 1
-    return top + depth
+                ws.write_string(row, col, c.label, fmt.header)
+    return top + header_depth(table.columns)
 
 
 def _runs(table: Table) -> list[tuple[int, int]]:
@@ -144,31 +123,32 @@ def _runs(table: Table) -> list[tuple[int, int]]:
 
 
 def _write_rows(ws: Worksheet, fmt: _Formats, table: Table, first: int, budget: Budget) -> int:
-    merged_cols = MERGED_HEAD.get(table.key, 0)
-    runs = _runs(table) if merged_cols else []
-    inside = {i for a, b in runs for i in range(a + 1, b + 1)}  # rows whose head cells a merge covers
+    runs = _runs(table) if table.merged else []
+    inside = {i for a, b in runs for i in range(a + 1, b + 1)}  # rows whose repeated cells a merge covers
     row = first
     for n, r in enumerate(table.rows):
         bold = r.kind != "leaf"
         plain = fmt.bold if bold else fmt.cell
         for i, (value, column) in enumerate(zip(r.cells, table.columns, strict=True)):
-            if i < merged_cols and n in inside:
+            if i in table.merged and n in inside:
                 continue
-            if isinstance(value, Decimal):
+            if isinstance(value, Decimal) and not column.blank(value):
                 if column.kind == "money":
-                    ws.write_number(row, i, float(rounded(value)), fmt.bold_money if bold else fmt.money)
+                    ws.write_number(row, i, float(column.rounded(value)), fmt.money(column.format, bold))
                 else:
                     ws.write_number(row, i, float(value), plain)
-            elif value != "":
+            elif isinstance(value, str) and value != "":
                 _text(ws, row, i, value, plain, budget)  # never a formula or a link, whatever the text
             else:
                 ws.write_blank(row, i, None, plain)
         row += 1
     for a, b in runs:
-        for i in range(merged_cols):
-            value, money = table.rows[a].cells[i], table.columns[i].kind == "money"
-            shown: str | float = value if isinstance(value, str) else float(rounded(value) if money else value)
-            _merge(ws, (first + a, i), (first + b, i), shown, fmt.merged_money if money else fmt.merged, budget)
+        for i in table.merged:
+            value, column = table.rows[a].cells[i], table.columns[i]
+            money = column.kind == "money"
+            shown: str | float = value if isinstance(value, str) else float(column.rounded(value) if money else value)
+            _merge(ws, (first + a, i), (first + b, i), shown, fmt.money(column.format, merged=True) if money else fmt.merged,
+                   budget)
     return row
 
 
@@ -203,8 +183,8 @@ def write_table(ws: Worksheet, fmt: _Formats, budget: Budget, table: Table, titl
     else:
         _text(ws, 0, 0, title, fmt.title, budget)
     _text(ws, 1, 0, f"单位名称：{budget.department.name}", None, budget)
-    _text(ws, 1, width - 1 if width > 1 else 1, f"单位：{budget.display_unit}", None, budget)
-    header_end = _write_header(ws, fmt, table.columns, FIRST_HEADER_ROW - 1)
+    _text(ws, 1, width - 1 if width > 1 else 1, f"单位：{table.unit}", None, budget)
+    header_end = _write_header(ws, fmt, table, FIRST_HEADER_ROW - 1)
     after = _write_rows(ws, fmt, table, header_end, budget)
     for note in notes:
         _text(ws, after, 0, note, None, budget)
@@ -241,12 +221,12 @@ def cell_pieces(line: str) -> list[str]:
     return pieces
 
 
-def write_workbook(budget: Budget, wb: Workbook, source_text: str | None = None,
+def write_workbook(budget: Budget, wb: Workbook, source_text: str | None = None, profile: Profile | None = None,
                    built: dict[str, Table] | None = None) -> None:
-    profile = profiles.load(budget.profile)
+    profile = profile or profiles.load(budget.profile)
     if built is None:
-        built = tables.build(budget, registry.for_year(budget.year), [t.key for t in profile.tables])
-    fmt = _Formats.of(wb)
+        built = tables.build(budget, registry.for_year(budget.year), profile.tables)
+    fmt = _Formats(wb)
     sheets = profile.sheet_names()  # a title as written may be too long or hold []:*?/\ for Excel
     for i, spec in enumerate(profile.tables):
         table = built[spec.key]
@@ -267,7 +247,8 @@ def write_workbook(budget: Budget, wb: Workbook, source_text: str | None = None,
     })
 
 
-def export_bytes(budget: Budget, source_text: str | None = None, built: dict[str, Table] | None = None) -> bytes:
+def export_bytes(budget: Budget, source_text: str | None = None, profile: Profile | None = None,
+                 built: dict[str, Table] | None = None) -> bytes:
     """The workbook's bytes; the same budget (and source text) always gives the same bytes.
 
     ``source_text`` is the budget file as the editor wrote it (comments included); when given it
@@ -276,6 +257,6 @@ def export_bytes(budget: Budget, source_text: str | None = None, built: dict[str
     buffer = io.BytesIO()
     # XlsxWriter dates every zip member 1980-01-01
     wb = Workbook(buffer, {"in_memory": True, "default_format_properties": {"font_name": FONT}})
-    write_workbook(budget, wb, source_text, built)
+    write_workbook(budget, wb, source_text, profile, built)
     wb.close()
     return buffer.getvalue()

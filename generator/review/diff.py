@@ -5,9 +5,11 @@ matched by (department code, year), so a renamed file is the same budget, and a 
 or a reordered list changes nothing. The comparison has three layers:
 
 * leaves — every recorded value, keyed by a stable path (``generator.load.leaves``).
-* derived figures — the headline totals of ``totals.totals`` and every money cell of tables
-  1–13 (``tables.build``), keyed by (table, row code or label, column).
-* narrative sentences — :func:`generator.publish.narrative.all_sentences`.
+* derived figures — the headline totals of ``totals.totals`` and every money cell of the tables
+  the profile publishes, keyed by (table, row label, column) as each table's row source names its
+  rows (:func:`generator.derive.tables.figures`: a line by its code and name, a side of a two-sided
+  table by its item, a project by its name).
+* narrative sentences — :func:`generator.publish.narrative.all_sentences` of the same page context.
 
 HEAD is validated like ``validate`` does; each of its problems is marked new when the base has
 no problem of the same rule with the same wording for the same department (amounts and line
@@ -19,7 +21,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -29,11 +30,13 @@ from generator.check.crossfile import cross_file
 from generator.check.files import check_budget
 from generator.check.rules.changes import changed_lines, point_at_changes
 from generator.core import profiles, registry, totals
-from generator.core.errors import Problem, Severity
+from generator.core.errors import GeneratorError, Problem, Severity
 from generator.core.model import Budget
 from generator.core.money import convert
+from generator.core.profiles import Profile
 from generator.core.vocabulary import FUND_NAMES
 from generator.derive import tables
+from generator.derive.context import PageContext, page_context
 from generator.load.budget import DeptKey, Loaded, Side, load_side
 from generator.load.leaves import Delta, LeafChange, compare_leaves, same_value
 from generator.publish.narrative import all_sentences
@@ -51,8 +54,6 @@ TOTAL_LABELS = {
     "year_end_total": "年终结转结余",
     "prior_spending": "上年支出合计",
 }
-PAIR_TABLES = ("income_expenditure_summary", "fiscal_summary")
-_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)")
 
 
 # ---------------------------------------------------------------- one side
@@ -78,8 +79,9 @@ class Figure:
     value: Decimal
 
 
-def figures(budget: Budget) -> dict[tuple[str, str, str], Figure]:
-    reg = registry.for_year(budget.year)
+def figures(budget: Budget, profile: Profile | None = None, built: dict[str, tables.Table] | None = None
+            ) -> dict[tuple[str, str, str], Figure]:
+    """The headline totals and every money cell of the profile's tables (``built`` when already laid out)."""
     out: dict[tuple[str, str, str], Figure] = {}
 
     def put(table: str, row: str, column: str, value: Decimal) -> None:
@@ -93,27 +95,22 @@ def figures(budget: Budget) -> dict[tuple[str, str, str], Figure]:
             put("totals", label, "", money(value))
     for fund, value in t.by_fund.items():
         put("totals", f"{FUND_NAMES[fund]}支出", "", money(value))
-    for key, table in tables.build(budget, reg).items():
-        for row in table.rows:
-            for row_label, column, value in _cells(key, table, row):
-                put(key, row_label, column, value)
+    if built is None:
+        built = tables.build(budget, registry.for_year(budget.year), _specs(budget, profile))
+    for key, table in built.items():
+        for row_label, column, value in tables.figures(table):
+            put(key, row_label, column, value)
     return out
 
 
-def _cells(key: str, table: tables.Table, row: tables.Row) -> Iterator[tuple[str, str, Decimal]]:
-    cells = row.cells
-    if key in PAIR_TABLES:
-        for side, (label, value) in (("收入", cells[0:2]), ("支出", cells[2:4])):
-            if isinstance(value, Decimal) and isinstance(label, str):
-                yield f"{side}：{_NUMBERING.sub('', label)}", "预算数", value
-        return
-    if key in ("projects", "project_performance"):
-        label = str(cells[1] or cells[2])
-    else:
-        label = " ".join(str(c) for c in cells[:2] if c)
-    for column, cell in zip(table.columns, cells, strict=False):
-        if column.kind == "money" and isinstance(cell, Decimal):
-            yield label, column.label, cell
+def _specs(budget: Budget, profile: Profile | None) -> list[tables.TableSpec]:
+    """The profile's tables; every library table when the file names no profile that loads (still compared)."""
+    if profile is not None:
+        return profile.tables
+    try:
+        return profiles.load(budget.profile).tables
+    except (KeyError, GeneratorError):
+        return list(profiles.library().values())
 
 
 # ---------------------------------------------------------------- comparing
@@ -225,8 +222,10 @@ def new_problems(base: list[Problem], base_side: Side, head: list[Problem], head
     return out
 
 
-def compare_figures(old: Budget, new: Budget) -> list[FigureChange]:
-    a, b = figures(old), figures(new)
+def compare_figures(old: Budget, new: Budget, old_ctx: PageContext | None = None,
+                    new_ctx: PageContext | None = None) -> list[FigureChange]:
+    a = figures(old, built=old_ctx.tables if old_ctx else None)
+    b = figures(new, built=new_ctx.tables if new_ctx else None)
     keys = [*b, *(k for k in a if k not in b)]
     return [
         FigureChange(a[k].value if k in a else None, b[k].value if k in b else None, (b.get(k) or a[k]))
@@ -235,16 +234,23 @@ def compare_figures(old: Budget, new: Budget) -> list[FigureChange]:
     ]
 
 
-def sentences(budget: Budget) -> list[tuple[str, str]]:
-    """Narrative sentences of a budget; raises ``LookupError`` when they cannot be produced."""
+def context(budget: Budget) -> PageContext:
+    """The page context of a budget (its tables, facts and sections); ``LookupError`` when it cannot be derived."""
     try:
-        profile = profiles.load(budget.profile)
-        return list(all_sentences(budget, registry.for_year(budget.year), profile))
+        return page_context(budget, registry.for_year(budget.year), profiles.load(budget.profile))
     except Exception as exc:  # a file with errors (unknown profile, no registry for its year) must not break the review
         raise LookupError(f"{type(exc).__name__}: {exc}") from exc
 
 
-def compare_sentences(old: Budget, new: Budget) -> list[SentenceChange]:
+def sentences(ctx: PageContext) -> list[tuple[str, str]]:
+    """Narrative sentences of a budget; raises ``LookupError`` when they cannot be produced."""
+    try:
+        return list(all_sentences(ctx))
+    except Exception as exc:  # a template that cannot render this file must not break the review
+        raise LookupError(f"{type(exc).__name__}: {exc}") from exc
+
+
+def compare_sentences(old: PageContext, new: PageContext) -> list[SentenceChange]:
     a, b = sentences(old), sentences(new)
     sections = list(dict.fromkeys([s for s, _ in a] + [s for s, _ in b]))
     out = []
@@ -284,6 +290,10 @@ def compare(
     narrative_note = ""
     for key in sorted(old.budgets.keys() & new.budgets.keys()):
         a, b = old.budgets[key], new.budgets[key]
+        try:  # derived once per side: its tables give the figures, its sections the sentences
+            contexts: tuple[PageContext, PageContext] | None = (context(a.budget), context(b.budget))
+        except LookupError:
+            contexts = None
         dept = DepartmentDiff(
             key,
             b.budget.department.name,
@@ -293,10 +303,12 @@ def compare(
             b.budget.display_unit,
             b.budget.profile,
             compare_leaves(a, b),
-            compare_figures(a.budget, b.budget),
+            compare_figures(a.budget, b.budget, *(contexts or (None, None))),
         )
         try:
-            dept.sentences = compare_sentences(a.budget, b.budget)
+            if contexts is None:
+                contexts = (context(a.budget), context(b.budget))
+            dept.sentences = compare_sentences(*contexts)
         except LookupError as exc:
             narrative_note = f"未比较情况说明文字（{exc}）"
         if dept.changed:

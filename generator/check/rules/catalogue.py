@@ -57,11 +57,8 @@ class Context:
         return f"{value}{self.budget.unit}"
 
     def table(self, key: str) -> str:
-        """“表5”: the number of a standard table in this profile (empty when the profile omits it)."""
-        for i, spec in enumerate(self.profile.tables, 1):
-            if spec.key == key:
-                return f"表{i}"
-        return ""
+        """“表5” (or the table's own code): how this profile numbers a table (empty when it omits it)."""
+        return self.profile.number(key)
 
 
 Check = Callable[[Context], Iterable[Finding]]

@@ -17,3 +17,8 @@ PREVIEW_CRASHED = Slug(
     "`python -m generator serve` 更新预览时程序本身出错（不是编辑者的错误）；预览停留在上一次成功生成的版本，"
     "问题显示在终端和预览页底部的提示条中。",
     "请把文件和这条信息报告给维护者；设置环境变量 BUDGET_DEBUG=1 再运行 serve 可以看到出错位置。")
+INVALID_PROFILE = Slug(
+    GROUP, "invalid-profile", E, "地区模板或表格库有误",
+    "地区模板（generator/core/profiles/ 下的 YAML）或其表格库 _tables.yaml 不合规：未知字段、未知的行来源或度量、"
+    "表头层级不对、表格或小节的键重复等。这是维护者改模板时出的错，编辑预算文件的人不会遇到。",
+    "按提示的文件和行改正该模板：字段、行来源和度量的可用取值见 docs/profiles.md；改完运行 validate。")

@@ -1,0 +1,351 @@
+"""A table is one spec: its columns and header levels, its row source, its total row, its unit and number format.
+
+Specs are data. The table library (``profiles/_tables.yaml``) holds the standard tables; a locality
+profile lists the tables it publishes, each a library key (with its own title or note) or a whole
+spec written inline. Every later stage reads the spec and nothing else: the rows are built by the
+row source it names (:mod:`generator.derive.sources`), the page, CSV, JSON and workbook lay it out
+from its columns, the Excel import finds it by its title and reads each column back by its measure,
+the figure diff labels its cells by the row source's identity. The fields are documented where they
+are declared (attribute docstrings), and ``docs/profiles.md`` is generated from them.
+
+A section of the 情况说明 is a spec too (:class:`SectionSpec`): its template, the list of lines it
+explains one by one (an erratum may point at one of them) and the change its summary sentence states.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
+
+from generator.core.facts import FACTS
+from generator.core.measures import KINDS, MEASURES, Kind
+from generator.core.money import DEFAULT_FORMAT, FORMAT_PATTERN
+from generator.core.slugs.internal import INVALID_PROFILE
+from generator.core.vocabulary import FUNDS
+
+MAX_HEADER_LEVELS = 4  # the Excel import looks for a header of one to four rows
+Key = Annotated[str, Field(pattern=r"^[a-z0-9_]{1,64}$")]
+Title = Annotated[str, Field(min_length=1, max_length=200)]
+Label = Annotated[str, Field(min_length=1, max_length=200)]
+Note = Annotated[str, Field(max_length=10_000)]
+NumberFormat = Annotated[str, Field(pattern=FORMAT_PATTERN)]
+Fund = Literal["general_budget", "gov_fund", "state_capital", "special_account", "unit_funds"]
+assert set(FUNDS) == set(Fund.__args__)  # type: ignore[attr-defined]
+
+
+def _known_fact(name: str) -> str:
+    if name not in FACTS:
+        guess = difflib.get_close_matches(name, list(FACTS), n=1, cutoff=0.6)
+        raise PydanticCustomError(INVALID_PROFILE.slug, "未知的数字“{name}”{hint}（可用的数字见 docs/profiles.md）",
+                                  {"name": name, "hint": f"，是不是“{guess[0]}”？" if guess else ""})
+    return name
+
+
+FactName = Annotated[str, AfterValidator(_known_fact)]
+# "{n}、" or "（{n}）": how a numbered item is labelled; {n} becomes 一, 二, 三 … counted within its list
+NumberStyle = Annotated[str, Field(pattern=r"^[^{}]{0,5}\{n\}[^{}]{0,5}$")]
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, use_attribute_docstrings=True)
+
+
+# ---------------------------------------------------------------- row sources
+
+
+class FunctionSource(_Spec):
+    """支出功能分类的类、款、项，每行是其下各项之和；各金额列都为 0 的行不列出。"""
+
+    rows: Literal["function"]
+    """行来源：`function`。"""
+    funds: list[Fund] | None = None
+    """只列出这些资金来源有支出的行（不填则看本表各金额列）。"""
+
+
+class EconomicSource(_Spec):
+    """部门预算支出经济分类的类、款（及 7 位细化科目），每行是其下各科目之和。"""
+
+    rows: Literal["economic"]
+    """行来源：`economic`。"""
+    view: Literal["basic", "project"]
+    """`basic`：一般公共预算基本支出（`basic_by_economic`）；`project`：项目支出（`project_by_economic`）。"""
+
+
+class FactItem(_Spec):
+    """一行固定的项目：名称和一个部门级数字。"""
+
+    label: Label
+    """项目名称，如 `本年收入合计`。"""
+    fact: FactName
+    """显示的数字（部门级数字的名称，如 `income.total`）。"""
+    number: NumberStyle | None = None
+    """编号样式，如 `"{n}、"` 或 `"（{n}）"`；`{n}` 按本列表中带编号的条目依次为一、二、三……"""
+    optional: bool = False
+    """为 `true` 时，数字为 0 则不列出这一行（如“其他收入”）。"""
+
+
+class ClassItems(_Spec):
+    """本部门有支出的每个功能分类“类”一行：名称为类名，金额为所列资金来源的支出。"""
+
+    classes: list[Fund] = Field(min_length=1)
+    """计入金额的资金来源，如 `[general_budget, gov_fund, state_capital]`。"""
+    number: NumberStyle | None = None
+    """编号样式，同上。"""
+
+
+class PairBlock(_Spec):
+    """两栏表的一段：左右两栏逐行并排，短的一栏补空。"""
+
+    left: list[FactItem | ClassItems] = []
+    """左栏（收入）的条目。"""
+    right: list[FactItem | ClassItems] = []
+    """右栏（支出）的条目。"""
+    kind: Literal["leaf", "total"] = "leaf"
+    """`total`：这一段是合计行（加粗）。"""
+
+
+class PairSource(_Spec):
+    """收支两栏并排的总表（收支总表、财政拨款收支总表）：左右两栏的条目本身也是数据。"""
+
+    rows: Literal["pairs"]
+    """行来源：`pairs`。"""
+    blocks: list[PairBlock] = Field(min_length=1)
+    """依次排列的各段。"""
+
+
+class DepartmentSource(_Spec):
+    """按单位列示：主管部门一行、本部门一行（各列为部门级数字），如收入总表、“三公”经费表。"""
+
+    rows: Literal["department"]
+    """行来源：`department`。"""
+    empty_when_zero: bool = False
+    """为 `true` 时，各数字都为 0 则只留合计行并注明本表无数据。"""
+
+
+class ProjectSource(_Spec):
+    """项目支出表：每个项目一行。"""
+
+    rows: Literal["projects"]
+    """行来源：`projects`。"""
+
+
+class TargetSource(_Spec):
+    """项目支出绩效表：每个绩效目标的每条指标一行，目标自身的列在各行重复（Excel 中合并）。"""
+
+    rows: Literal["performance_targets"]
+    """行来源：`performance_targets`。"""
+
+
+class IndicatorSource(_Spec):
+    """部门整体支出绩效指标：每条指标一行；没有部门整体绩效目标时本表无数据。"""
+
+    rows: Literal["department_indicators"]
+    """行来源：`department_indicators`。"""
+
+
+class FactsSource(_Spec):
+    """固定的若干行，每行一个名称和一个部门级数字（如政府采购的货物类、工程类、服务类各一行）；都为 0 时本表无数据。"""
+
+    rows: Literal["facts"]
+    """行来源：`facts`。"""
+    items: list[FactItem] = Field(min_length=1)
+    """各行。"""
+
+
+Source = Annotated[FunctionSource | EconomicSource | PairSource | DepartmentSource | ProjectSource | TargetSource
+                   | IndicatorSource | FactsSource, Field(discriminator="rows")]
+SOURCE_MODELS: tuple[type[_Spec], ...] = (FunctionSource, EconomicSource, PairSource, DepartmentSource, ProjectSource,
+                                          TargetSource, IndicatorSource, FactsSource)
+
+
+# ---------------------------------------------------------------- columns, total row, table
+
+
+class ColumnSpec(_Spec):
+    """表格的一列。"""
+
+    header: list[Label] = Field(min_length=1, max_length=MAX_HEADER_LEVELS)
+    """表头各层，从最外层起，如 `[基本支出, 人员经费]`；相邻列相同的上层合并为一格，层数少的列向下占满。"""
+    measure: str
+    """这一列显示的量，取决于行来源（见“行来源与可用的量”），如 `code`、`name`、`general_budget.personnel`。"""
+    kind: Literal["text", "code", "money", "number"] | None = None
+    """`text` 文字、`code` 编码、`money` 金额、`number` 数值；不填则取该量的类型。"""
+    format: NumberFormat | None = None
+    """这一列的数字格式，不填则用表格的 `format`。"""
+    blank_zero: bool = False
+    """为 `true` 时，金额为 0 的单元格留空（而不是 0.00）。"""
+
+
+class TotalRow(_Spec):
+    """合计行。"""
+
+    position: Literal["top", "bottom", "none"] = "top"
+    """`top` 在表头下第一行，`bottom` 在最后一行，`none` 不设合计行。"""
+    label: Label = "合计"
+    """合计行的名称。"""
+    span: int | None = Field(None, ge=1)
+    """名称横跨前几列（展开为文字表格时写在其中最后一列）；不填则为开头的文字、编码列数。"""
+
+
+class TableSpec(_Spec):
+    """一张公开报表。"""
+
+    key: Key
+    """表格的 key（小写字母、数字、下划线）：CSV 文件名、页面锚点都由它得出。"""
+    title: Title
+    """表格标题；Excel 导入按标题找工作表。"""
+    code: Annotated[str, Field(min_length=1, max_length=40)] | None = None
+    """表格编号，如 `部门公开表01`；不填则按顺序编为“表1”“表2”……"""
+    source: Source
+    """行来源及其参数，如 `{rows: function}`、`{rows: economic, view: basic}`。"""
+    columns: list[ColumnSpec] = Field(min_length=1, max_length=60)
+    """各列，从左到右。"""
+    total: TotalRow = TotalRow()
+    """合计行的位置、名称和横跨的列数。"""
+    unit: Literal["万元", "元"] | None = None
+    """金额单位；不填则用预算文件的 `display_unit`。"""
+    format: NumberFormat = DEFAULT_FORMAT
+    """金额的数字格式：`0.00`（两位小数，默认）、`#,##0.00`、`#,##0`（千分位、取整）、
+    `shortest`（最多两位小数，末尾的 0 不写）。"""
+    empty_note: Note = "注：本表无数据。"
+    """本表无数据时表格下方的说明。"""
+    template: Key | None = None
+    """自定义模板名（`generator/publish/templates/tables/<template>.md.j2`）；不填则用通用表格。"""
+
+    @model_validator(mode="after")
+    def _columns_fit_source(self) -> TableSpec:
+        for at, message in self.problems():
+            raise PydanticCustomError(INVALID_PROFILE.slug, "{message}", {"message": message, "at": at})
+        return self
+
+    def problems(self) -> list[tuple[tuple[str | int, ...], str]]:
+        """(location inside this spec, Chinese message) of every column that does not fit the row source."""
+        out: list[tuple[tuple[str | int, ...], str]] = []
+        measures = MEASURES[self.source.rows]
+        for i, column in enumerate(self.columns):
+            measure = measures.get(column.measure)
+            if measure is None:
+                guess = difflib.get_close_matches(column.measure, list(measures), n=1, cutoff=0.6)
+                out.append((("columns", i, "measure"),
+                            f"第 {i + 1} 列：行来源 {self.source.rows} 没有“{column.measure}”这个量"
+                            + (f"，是不是“{guess[0]}”？" if guess else "（可用的量见 docs/profiles.md）")))
+            elif column.kind is not None and _numeric(column.kind) != _numeric(measure.kind):
+                words = KIND_WORDS[measure.kind], KIND_WORDS[column.kind]
+                out.append((("columns", i, "kind"), f"第 {i + 1} 列：“{column.measure}”是{words[0]}，不能作为{words[1]}列"))
+        for i in range(len(self.columns) - 1):
+            a, b = self.columns[i].header, self.columns[i + 1].header
+            if a == b:
+                out.append((("columns", i + 1, "header"), f"第 {i + 1}、{i + 2} 列的表头相同（“{' · '.join(a)}”）"))
+            elif a[: min(len(a), len(b))] == b[: min(len(a), len(b))]:
+                short = a if len(a) < len(b) else b
+                out.append((("columns", i + 1, "header"),
+                            f"第 {i + 1}、{i + 2} 列的表头冲突：“{' · '.join(short)}”既是一列的表头又是另一列的上层表头"))
+        if self.total.span is not None and self.total.span > len(self.columns):
+            out.append((("total", "span"), f"合计行名称横跨 {self.total.span} 列，但本表只有 {len(self.columns)} 列"))
+        return out
+
+    def kind_of(self, column: ColumnSpec) -> Kind:
+        return column.kind or MEASURES[self.source.rows][column.measure].kind
+
+    def label_span(self) -> int:
+        """How many leading columns the total row's label spans."""
+        if self.total.span is not None:
+            return self.total.span
+        span = 0
+        for column in self.columns:
+            if _numeric(self.kind_of(column)):
+                break
+            span += 1
+        return max(span, 1)
+
+
+KIND_WORDS = {"text": "文字", "code": "编码", "money": "金额", "number": "数值"}
+assert set(KIND_WORDS) == set(KINDS)
+
+
+def _numeric(kind: str) -> bool:
+    return kind in ("money", "number")
+
+
+# ---------------------------------------------------------------- header levels → merged cells
+
+
+@dataclass(frozen=True)
+class HeaderCell:
+    """One cell of a multi-level header: its label, its top-left position and how far it spans."""
+
+    label: str
+    row: int
+    column: int
+    colspan: int
+    rowspan: int
+
+
+def header_cells(paths: list[tuple[str, ...]] | list[list[str]]) -> list[list[HeaderCell]]:
+    """The header as rows of merged cells: equal adjacent prefixes merge across, a path shorter than the
+    deepest one spans down to the last header row (as a printed budget table draws it)."""
+    depth = max((len(p) for p in paths), default=0)
+    rows: list[list[HeaderCell]] = []
+    for level in range(depth):
+        cells: list[HeaderCell] = []
+        col = 0
+        while col < len(paths):
+            path = paths[col]
+            if level >= len(path):
+                col += 1
+                continue
+            end = col
+            while (end + 1 < len(paths) and len(paths[end + 1]) > level
+                   and tuple(paths[end + 1][: level + 1]) == tuple(path[: level + 1])):
+                end += 1
+            rowspan = 1 if level < len(path) - 1 else depth - level
+            cells.append(HeaderCell(path[level], level, col, end - col + 1, rowspan))
+            col = end + 1
+        rows.append(cells)
+    return rows
+
+
+# ---------------------------------------------------------------- sections
+
+
+LINES = {**{f"function.{f}": f for f in FUNDS}, "economic.basic": "basic", "economic.project": "project"}
+
+
+def _known_lines(name: str) -> str:
+    if name not in LINES:
+        raise PydanticCustomError(INVALID_PROFILE.slug, "未知的逐项说明“{name}”（可用：{known}）",
+                                  {"name": name, "known": "、".join(LINES)})
+    return name
+
+
+class Change(_Spec):
+    """小节总述句中的增减：本年数和上年数（部门级数字的名称）。"""
+
+    current: FactName
+    """本年数，如 `spending.total`。"""
+    prior: FactName
+    """上年数，如 `spending.prior`。"""
+
+
+class SectionSpec(_Spec):
+    """情况说明的一节。"""
+
+    key: Key
+    """小节 key；勘误的 `section` 填它。"""
+    title: Title
+    """小节标题。"""
+    template: Key | None = None
+    """模板名（`generator/publish/templates/sections/<template>.md.j2`），不填则与 key 相同。"""
+    lines: Annotated[str, AfterValidator(_known_lines)] | None = None
+    """逐项说明的科目列表：`function.<资金来源>`（功能分类，如 `function.general_budget`）或
+    `economic.basic`、`economic.project`（经济分类）；勘误的 `code` 必须是其中之一。"""
+    change: Change | None = None
+    """总述句所说的增减，勘误页据此列出算式。"""
+
+    @property
+    def template_name(self) -> str:
+        return self.template or self.key
