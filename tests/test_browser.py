@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from support import ROOT, run_cli
+from support import ROOT, header_paths, html_tables, run_cli
 
 pytestmark = pytest.mark.browser
 
@@ -198,15 +198,6 @@ def test_charts_are_drawn_with_titles(watched: Any) -> None:
         assert svg.evaluate("s => s.getBBox().width") > 0
 
 
-def _table_rows(page: Any, heading: str) -> list[list[str]]:
-    return page.evaluate("""id => {
-      const h = document.getElementById(id);
-      const table = [...document.querySelectorAll('article table')]
-        .find(t => h.compareDocumentPosition(t) & Node.DOCUMENT_POSITION_FOLLOWING);
-      return [...table.querySelectorAll('tr')].map(tr => [...tr.children].map(c => c.textContent.trim()));
-    }""", heading)
-
-
 def _csv_link(page: Any, heading: str) -> str:
     return page.evaluate("""id => {
       const h = document.getElementById(id);
@@ -218,7 +209,9 @@ def _csv_link(page: Any, heading: str) -> str:
 
 def test_csv_download_matches_table_on_page(watched: Any) -> None:
     page = watched().open(DEPT)
-    rows = _table_rows(page, "table-general-budget-expenditure")
+    shown = next(t for t in html_tables(page.content()) if t.label == "一般公共预算支出表")
+    # The CSV's one header row is the page's merged header read back, its levels joined with " · ".
+    rows = [[" · ".join(path) for path in header_paths(shown.head)], *shown.rows]
     href = _csv_link(page, "table-general-budget-expenditure")
     assert href.endswith("/data/general_budget_expenditure.csv")
     response = page.request.get(href)
@@ -486,3 +479,78 @@ def test_home_page_lists_every_department_by_supervisor(district_page: Watched) 
     hrefs = links.evaluate_all("els => els.map(a => new URL(a.href).pathname)")
     assert "/2023/63002/" in hrefs
     page.screenshot(path=str(ARTIFACTS / "home-district-1366.png"), full_page=True)
+
+
+# ---------------------------------------------------------------- the official tables (issue 14, part B)
+
+
+def test_merged_header_cells_on_the_page(watched: Any) -> None:
+    page = watched().open(DEPT)
+    spans = page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('table.budget-table')].map(t =>
+      [t.getAttribute('aria-label'), [...t.tHead.rows].map(r => [...r.cells].map(c =>
+        [c.textContent.trim(), c.colSpan, c.rowSpan, c.getAttribute('scope')]))]))""")
+    assert spans["收入总表"][0] == [["部门(单位)代码", 1, 2, "col"], ["部门(单位)名称", 1, 2, "col"], ["合计", 1, 2, "col"],
+                                   ["本年收入", 10, 1, "colgroup"], ["上年结转结余", 6, 1, "colgroup"]]
+    assert len(spans["收入总表"][1]) == 16
+    assert [c[0] for c in spans["支出总表"][0]] == ["科目编码", "科目名称", "合计", "基本支出", "项目支出",
+                                                  "事业单位经营支出", "上缴上级支出", "对附属单位补助支出"]
+    assert len(spans["支出总表"]) == 1 and {(c[1], c[2]) for c in spans["支出总表"][0]} == {(1, 1)}
+    assert spans["一般公共预算支出表"][0][3] == ["基本支出", 3, 1, "colgroup"]
+
+
+_BOXES = """label => {
+  const t = document.querySelector(`table.budget-table[aria-label="${label}"]`);
+  const r = t.closest('.table-scroll');
+  const box = e => { const b = e.getBoundingClientRect(); return [b.left, b.top, b.right, b.bottom]; };
+  const body = t.tBodies[0].rows[1];
+  return {region: box(r), head: box(t.tHead.rows[0].cells[3]), first: box(body.cells[0]), second: box(body.cells[1]),
+          figure: box(body.cells[2]), scroll: [r.scrollLeft, r.scrollTop, r.scrollWidth - r.clientWidth,
+          r.scrollHeight - r.clientHeight]};
+}"""
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, MOBILE], ids=["1366", "390"])
+def test_label_columns_stay_when_a_wide_table_scrolls_sideways(watched: Any, viewport: dict[str, int]) -> None:
+    page = watched(viewport=viewport).open(DEPT)
+    region = page.locator('.table-scroll:has(table[aria-label="收入总表"])')
+    region.scroll_into_view_if_needed()
+    before = page.evaluate(_BOXES, "收入总表")
+    assert before["scroll"][2] > 200, before  # 19 columns: wider than the region at both widths
+    region.evaluate("r => { r.scrollLeft = 200; }")
+    after = page.evaluate(_BOXES, "收入总表")
+    assert after["scroll"][0] == pytest.approx(200, abs=2)
+    assert after["first"][0] == pytest.approx(after["region"][0], abs=2)  # the code stays at the left edge
+    assert after["second"][0] == pytest.approx(after["first"][2], abs=2)  # the name stays right of it
+    assert after["figure"][0] == pytest.approx(before["figure"][0] - 200, abs=2)  # the figures scrolled
+    assert after["head"][0] == pytest.approx(before["head"][0] - 200, abs=2)
+    page.screenshot(path=str(ARTIFACTS / f"table-scrolled-{viewport['width']}.png"))
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, MOBILE], ids=["1366", "390"])
+def test_header_rows_stay_when_a_long_table_scrolls_down(watched: Any, viewport: dict[str, int]) -> None:
+    page = watched(viewport=viewport).open(DEPT)
+    label = page.evaluate("""() => [...document.querySelectorAll('table.budget-table')].map(t => t.closest('.table-scroll'))
+      .filter(r => r.scrollHeight > r.clientHeight + 100).map(r => r.querySelector('table').getAttribute('aria-label'))[0]""")
+    assert label, "no table taller than its region"
+    page.locator(f'.table-scroll:has(table[aria-label="{label}"])').scroll_into_view_if_needed()
+    page.evaluate("""label => document.querySelector(`table.budget-table[aria-label="${label}"]`)
+      .closest('.table-scroll').scrollTop = 100""", label)
+    boxes = page.evaluate("""label => {
+      const t = document.querySelector(`table.budget-table[aria-label="${label}"]`);
+      const b = e => e.getBoundingClientRect();
+      return [b(t.closest('.table-scroll')).top, b(t.tHead.rows[0].cells[0]).top, t.closest('.table-scroll').scrollTop];
+    }""", label)
+    assert boxes[2] == pytest.approx(100, abs=2)
+    assert boxes[1] == pytest.approx(boxes[0], abs=2), boxes  # the header row at the top of the region
+
+
+def test_tab_reaches_each_table_region_by_its_name(watched: Any) -> None:
+    page = watched().open(DEPT)
+    page.locator("#table-income-summary a.headerlink").focus()
+    page.keyboard.press("Tab")
+    focused = page.evaluate("""() => [document.activeElement.getAttribute('role'), document.activeElement.tabIndex,
+      document.activeElement.getAttribute('aria-label'), !!document.activeElement.querySelector('table.budget-table')]""")
+    assert focused == ["region", 0, "表格：收入总表", True]
+    names = page.evaluate("""() => [...document.querySelectorAll('table.budget-table')].map(t =>
+      [t.getAttribute('aria-label'), t.closest('[role=region]').getAttribute('aria-label')])""")
+    assert len(names) >= 11 and all(region == f"表格：{label}" for label, region in names)

@@ -7,28 +7,33 @@ so each markdown table — the editors' guide, the tables the templates write as
     <div class="table-scroll" role="region" tabindex="0" aria-label="表格：<nearest heading>">
 
 Tables that already sit in a ``.table-scroll`` element, and raw HTML tables (kept out of the tree by
-Python-Markdown's HTML stash), are left alone. Labels repeated on one page are numbered "（2）", "（3）".
+Python-Markdown's HTML stash — the generated tables, :mod:`generator.publish.htmltable`, come with their own
+region), are left alone. Labels repeated on one page are numbered "（2）", "（3）".
 
 For print, a table with more columns than fit across a portrait A4 page puts its whole section — from the
 heading above it to the next heading — on landscape pages: those elements get the class ``print-wide``,
-which budget.css maps to the named page ``wide`` (``@page wide { size: A4 landscape }``).
+which budget.css maps to the named page ``wide`` (``@page wide { size: A4 landscape }``). A generated table
+says so itself (``data-print="wide"`` on its region, from its layout): its section is marked the same way.
 """
 
 from __future__ import annotations
 
 import html
+import re
 import xml.etree.ElementTree as etree
 from typing import Any
 
-from markdown import Extension, Markdown
+from markdown import Extension, Markdown, util
 from markdown.extensions.toc import run_postprocessors, strip_tags, unescape
 from markdown.treeprocessors import Treeprocessor
+
+from generator.derive.layout import PORTRAIT_COLUMNS
 
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 REGION = "table-scroll"
 PRINT_WIDE = "print-wide"
-# Columns that fit across a portrait A4 page at the print font size (186 mm of text width); more go landscape.
-PORTRAIT_COLUMNS = 8
+WIDE_MARK = 'data-print="wide"'  # on the region of a generated table that prints landscape
+PLACEHOLDER = re.compile(util.HTML_PLACEHOLDER % r"([0-9]+)")
 
 
 def _classes(el: etree.Element) -> list[str]:
@@ -61,7 +66,12 @@ def columns(table: etree.Element) -> int:
     return widest
 
 
-def is_wide(el: etree.Element) -> bool:
+def is_wide(el: etree.Element, md: Markdown | None = None) -> bool:
+    """A table wider than a portrait page in ``el``, or ``el`` the placeholder of a raw HTML block that says so."""
+    if md is not None and el.tag == "p" and el.text and not len(el) and (m := PLACEHOLDER.fullmatch(el.text.strip())):
+        blocks = md.htmlStash.rawHtmlBlocks
+        index = int(m.group(1))
+        return index < len(blocks) and isinstance(blocks[index], str) and WIDE_MARK in blocks[index][:300]
     tables = [el] if el.tag == "table" else list(el.iter("table"))
     return any(columns(t) > PORTRAIT_COLUMNS for t in tables)
 
@@ -96,8 +106,7 @@ class TableRegions(Treeprocessor):
         self._mark_wide_sections(parent)
         return heading
 
-    @staticmethod
-    def _mark_wide_sections(parent: etree.Element) -> None:
+    def _mark_wide_sections(self, parent: etree.Element) -> None:
         """Give every element of a heading's section that holds a wide table the print-wide class.
 
         A section runs from a heading to the next one; a heading with nothing under it before the next
@@ -110,9 +119,10 @@ class TableRegions(Treeprocessor):
                 sections.append([])
             sections[-1].append(child)
         for section in sections:
-            if any(c.tag not in HEADINGS and is_wide(c) for c in section):
+            if any(c.tag not in HEADINGS and is_wide(c, self.md) for c in section):
                 for c in section:
-                    _add_class(c, PRINT_WIDE)
+                    if not (c.tag == "p" and c.text and PLACEHOLDER.fullmatch(c.text.strip())):
+                        _add_class(c, PRINT_WIDE)  # (a raw block's placeholder must stay a bare <p>: it is replaced)
 
 
 class TableRegionsExtension(Extension):
