@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from generator.core.errors import GeneratorError
-from generator.publish import outputs
+from generator.publish import outputs, parallel
 from generator.publish.pages import Renderer
 from generator.publish.pdf import Printed, cache_dir, print_pdfs
 from generator.publish.sync import sync
@@ -131,7 +131,6 @@ def build_site(budgets: Path, out: Path, pdf: bool = True) -> Printed | None:
     or None with ``pdf=False`` (no PDFs, and no page links one).
     """
     # MkDocs (and its plugins) take a while to import: only a site build needs them, not validate or render.
-    from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
@@ -146,7 +145,7 @@ def build_site(budgets: Path, out: Path, pdf: bool = True) -> Printed | None:
         logging.getLogger("mkdocs").setLevel(logging.WARNING)
         try:
             cfg = load_config(config_file=str(config_path), strict=True)
-            build(cfg)
+            parallel.build(cfg)  # MkDocs' build, the department pages in parallel processes
         except (MkDocsException, SystemExit) as exc:
             raise GeneratorError(f"网站构建失败：{exc}") from None
         printed = print_pdfs(site_dir, renderer.printed, cache_dir(target)) if pdf else None
