@@ -7,7 +7,9 @@ with the published seed document cell for cell, as test_seed_tables compares the
 from __future__ import annotations
 
 import io
+import re
 from decimal import Decimal
+from typing import Any
 
 import markdown
 import pytest
@@ -180,3 +182,26 @@ def test_figures_on_the_page_are_the_tables_figures(by_title: dict[str, HtmlTabl
         money = [fmt(c) for r in built[spec.key].rows for c in r.cells if isinstance(c, Decimal)]
         shown = [c for r in by_title[spec.title].rows for c in r]
         assert all(m in shown for m in money), spec.title
+
+
+def test_generated_tables_reach_the_html_unparsed(page: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """table_regions stashes each generated table block before any HTML parser (md_in_html's, MkDocs' anchor
+    scan) reads the page — parsing every cell of every table was the largest cost of a site build."""
+    from markdown.htmlparser import htmlparser  # Python-Markdown's own copy of html.parser, MkDocs' scan too
+    from mkdocs.structure.pages import _RawHTMLPreprocessor
+
+    parsed = [0]
+    original = htmlparser.HTMLParser.parse_starttag
+
+    def counting(self: Any, i: int) -> int:
+        parsed[0] += 1
+        return original(self, i)
+
+    monkeypatch.setattr(htmlparser.HTMLParser, "parse_starttag", counting)
+    md = markdown.Markdown(extensions=EXTENSIONS)
+    _RawHTMLPreprocessor()._register(md)  # as MkDocs converts a page
+    out = md.convert(page.split("---", 2)[2])
+    cells = page.count("<td") + page.count("<th")
+    assert cells > 800 and parsed[0] < 50, (cells, parsed[0])
+    blocks = re.findall(r'^<div class="table-scroll budget".*?^</div>$', page, re.M | re.S)
+    assert len(blocks) == len(html_tables(page)) and all(block in out for block in blocks)

@@ -25,6 +25,7 @@ from typing import Any
 
 from markdown import Extension, Markdown, util
 from markdown.extensions.toc import run_postprocessors, strip_tags, unescape
+from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
 from generator.derive.layout import PORTRAIT_COLUMNS
@@ -125,8 +126,41 @@ class TableRegions(Treeprocessor):
                         _add_class(c, PRINT_WIDE)  # (a raw block's placeholder must stay a bare <p>: it is replaced)
 
 
+# The first line of a generated table (generator.publish.htmltable); the block ends at the first line "</div>".
+GENERATED_START = '<div class="table-scroll budget" role="region"'
+
+
+class GeneratedTables(Preprocessor):
+    """Stores each generated table block as raw HTML as it is, before any HTML parser reads the page.
+
+    The block is our own output (every text in it escaped, no ids, no markdown), so it needs no parsing; Python's
+    HTML parser over every table of a department page was the largest cost of a site build (md_in_html's and
+    MkDocs' anchor scan each parse the whole page). The HTML written is the block itself, as any builder that
+    passes raw HTML through (without this extension) writes it.
+    """
+
+    def run(self, lines: list[str]) -> list[str]:
+        out: list[str] = []
+        block: list[str] | None = None
+        for line in lines:
+            if block is not None:
+                block.append(line)
+                if line == "</div>":
+                    out.append(self.md.htmlStash.store("\n".join(block)))
+                    block = None
+            elif line.startswith(GENERATED_START):
+                block = [line]
+            else:
+                out.append(line)
+        if block is not None:  # no end: not ours after all, left to the HTML parsers
+            out.extend(block)
+        return out
+
+
 class TableRegionsExtension(Extension):
     def extendMarkdown(self, md: Markdown) -> None:  # Python-Markdown names it so
+        # Before MkDocs' anchor scan (21) and Python-Markdown's raw HTML blocks (20).
+        md.preprocessors.register(GeneratedTables(md), "generated_tables", 25)
         # Priority 0: after toc (5) has added the permalinks and ids, so labels read the final headings.
         md.treeprocessors.register(TableRegions(md), "table_regions", 0)
 
