@@ -242,6 +242,7 @@ def test_a_page_that_fails_to_print_is_a_one_line_error(tmp_path: Path, monkeypa
 
 def test_printing_works_when_the_caller_runs_an_event_loop(tmp_path: Path) -> None:
     import asyncio
+    import concurrent.futures
 
     site = tmp_path / "site"
     jobs = _pages(site, {"2023/1/": "<p>部门 1</p>"})
@@ -249,5 +250,7 @@ def test_printing_works_when_the_caller_runs_an_event_loop(tmp_path: Path) -> No
     async def inside_a_loop() -> pdf.Printed:  # as when Playwright's sync API is in use in the same thread
         return pdf.print_pdfs(site, jobs, tmp_path / "cache")
 
-    assert asyncio.run(inside_a_loop()).printed == 1
+    # In a thread of its own: the browser tests' Playwright session may be running a loop in this one.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        assert pool.submit(asyncio.run, inside_a_loop()).result().printed == 1
     assert "部门 1" in pdftext(site / jobs[0].pdf)
