@@ -9,6 +9,10 @@ import pytest
 from support import SEED, SEED_REL
 
 from generator.check.validate import Report, validate_paths
+from generator.core.model import Budget
+from generator.load.budget import parse_budget
+from generator.load.loader import load
+from generator.publish.xlsx import export_bytes
 
 
 @pytest.fixture(scope="session")
@@ -41,3 +45,19 @@ def validate_text(tmp_path: Path, write_budget: Callable[..., Path]) -> Callable
         return validate_paths([tmp_path / "budgets"], root=tmp_path)
 
     return validate
+
+
+@pytest.fixture(scope="module")
+def seed() -> Budget:
+    """The seed budget, parsed (the Excel tests export and re-import it)."""
+    budget, problems = parse_budget(load(SEED))
+    assert budget is not None, problems
+    return budget
+
+
+@pytest.fixture
+def exported(seed: Budget, tmp_path: Path) -> Path:
+    """The seed exported as a workbook."""
+    path = tmp_path / "seed.xlsx"
+    path.write_bytes(export_bytes(seed))
+    return path

@@ -370,7 +370,7 @@ def commit_edit(repo: Path, old: str, new: str, message: str = "edit") -> str:
 
 def test_the_verdict_comes_first_in_every_format(repo: Path, capsys) -> None:
     code, out = run(capsys, repo, "HEAD", "HEAD")
-    assert code == 0 and out.splitlines()[0] == "✅ 校验通过：0 个错误（新增 0 个），2 个警告（新增 0 个）", out
+    assert code == 0 and out.splitlines()[0] == "✅ 校验通过：0 个错误（新增 0 个），3 个警告（新增 0 个）", out
     commit_edit(repo, "personnel: 140.71, public: 29.72", "personnel: 150.71, public: 29.72")
     for fmt in ("text", "markdown", "json"):
         code, out = run(capsys, repo, "HEAD~1", "HEAD", "--format", fmt)
@@ -382,17 +382,18 @@ def test_the_verdict_comes_first_in_every_format(repo: Path, capsys) -> None:
 
 
 def test_findings_new_against_the_base_are_marked(repo: Path, capsys) -> None:
-    # 租赁费 up by 2.00 while its reason says 压减: a new warning (and a new error: only one view changed).
+    # 租赁费 up by 2.00 while its reason says 压减: a new error (the sentence would be false), and another new
+    # error because only one view changed.
     text = commit_edit(repo, "租赁费, amount: 197.13, prior: 198.28", "租赁费, amount: 199.13, prior: 198.28")
     report = run_json(capsys, repo, "HEAD~1", "HEAD")
     line = line_of(text, "租赁费, amount: 199.13")
     flags = {(p["slug"], p["line"]): p["new"] for p in report["validation"]["problems"]}
     assert flags[("reason-direction-mismatch", line)] is True
-    assert flags[("reason-direction-mismatch", line_of(text, "personnel: 140.71"))] is False  # the seed has it
+    assert flags[("missing-reason", line_of(text, "personnel: 140.71"))] is False  # the seed has it
     assert flags[("prior-views-disagree", line_of(text, "basic_by_economic:"))] is False
-    assert (report["validation"]["new_errors"], report["validation"]["new_warnings"]) == (1, 1)
+    assert (report["validation"]["new_errors"], report["validation"]["new_warnings"]) == (2, 0)
     code, out = run(capsys, repo, "HEAD~1", "HEAD", "--format", "markdown")
-    assert code == 1 and "（新增 1 个），3 个警告（新增 1 个）" in out.splitlines()[1]
+    assert code == 1 and "（新增 2 个），3 个警告（新增 0 个）" in out.splitlines()[1]
     rows = [x for x in out.splitlines() if x.startswith("| 🆕 新增 |")]
     assert len(rows) == 2 and "`reason-direction-mismatch`" in "".join(rows), out
 

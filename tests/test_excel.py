@@ -25,20 +25,6 @@ ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "budgets" / "2023" / "63002.yaml"
 
 
-@pytest.fixture(scope="module")
-def seed():
-    budget, problems = parse_budget(load(SEED))
-    assert budget is not None, problems
-    return budget
-
-
-@pytest.fixture
-def exported(seed, tmp_path):
-    path = tmp_path / "seed.xlsx"
-    path.write_bytes(export_bytes(seed))
-    return path
-
-
 def _without_canonical(path: Path, out: Path) -> Path:
     wb = openpyxl.load_workbook(path)
     del wb[CANONICAL_SHEET]

@@ -30,25 +30,11 @@ from generator.core.registry import for_year
 from generator.derive.context import page_context
 from generator.excel.importer import ImportFailed, import_workbook
 from generator.load.budget import parse_budget
-from generator.load.loader import load, parse
+from generator.load.loader import parse
 from generator.publish.downloads import department_files
 from generator.publish.xlsx import CANONICAL_SHEET, export_bytes
 
 YEAR = "2023"
-
-
-@pytest.fixture(scope="module")
-def seed():
-    budget, problems = parse_budget(load(SEED))
-    assert budget is not None, problems
-    return budget
-
-
-@pytest.fixture
-def exported(seed, tmp_path) -> Path:
-    path = tmp_path / "seed.xlsx"
-    path.write_bytes(export_bytes(seed))
-    return path
 
 
 def budget_of(text: str):

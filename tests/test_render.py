@@ -124,8 +124,8 @@ def test_every_change_sentence_recomputes_from_the_yaml(page: str) -> None:
             continue
         prior = Decimal(prior)
         delta = current - prior
-        if prior == 0:
-            assert "为本年新增" in rest and "100%" not in rest, para
+        if prior == 0:  # a new line keeps its amount and has no rate (never "增长100%")
+            assert re.match(rf"，比上年预算增加{current:.2f}万元（[^）]+）", rest) and "100%" not in rest, para
         elif delta == 0:
             assert "与上年预算持平" in rest, para
         else:
@@ -143,8 +143,8 @@ def test_summary_sentences_match_tables(page: str) -> None:
     assert "一般公共预算基本支出232.11万元，其中：人员经费200.79万元，公用经费31.32万元。" in text
     assert "实行绩效目标管理的项目22个，涉及预算金额977.40万元。" in text
     assert "采购预算总额409.75万元，其中：货物类预算0.00万元、工程类预算0.00万元、服务类预算409.75万元。" in text
-    # prior-year total = sum of the published line priors (861.46), never the typed 877.82
-    assert "比上年预算增加115.94万元，增长13.46%" in text
+    # prior-year total = the total the document states (prior_totals: 877.82), not the line priors (861.46)
+    assert "支出总预算977.40万元，比上年预算增加99.58万元，增长11.34%" in text and "115.94" not in text
     assert "增长100%" not in page
 
 
@@ -176,7 +176,7 @@ def test_glossary_from_profile_and_registry(page: str) -> None:
 def test_errata_page_linked_and_complete(pages: dict[str, str], page: str) -> None:
     errata = pages["2023/63002/errata.md"]
     assert "(errata.md)" in page
-    assert errata.count("**原文**") == errata.count("**计算结果**") == 17
+    assert errata.count("**原文**") == 61 and errata.count("**计算结果**") == 40
     assert "增长2789.05%" in errata and "增长3013%" in errata
     assert "78.93 ÷ 2.83 × 100 = 2789.05%" in errata
 
@@ -277,8 +277,7 @@ def test_every_amount_in_the_narrative_is_a_table_figure_or_a_change(page: str) 
     oc = raw["operating_costs"]
     pairs.append((Decimal(oc["amount"]), Decimal(oc["prior"])))
     current_total = sum((c for c, _ in pairs[: len(raw["expenditure"])]), Decimal(0))
-    prior_total = sum((p for _, p in pairs[: len(raw["expenditure"])]), Decimal(0))
-    pairs.append((current_total, prior_total))
+    pairs.append((current_total, Decimal(raw["prior_totals"]["spending"])))  # the prior total the document states
     allowed |= {fmt(abs(c - p)) for c, p in pairs} | {fmt(Decimal(oc["amount"]))}
     part3 = page[page.index("## 第三部分") : page.index("## 第四部分")]
     printed = re.findall(_AMOUNT, part3)

@@ -25,7 +25,10 @@ def test_search_index_holds_the_disclosures_only(built: Path) -> None:
 
     entries = json.loads((built / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
     (language,) = entries["languages"].values()
-    assert language["page_count"] == 4  # home, 2023, 2023/63002, 2023/63002/errata
+    # home, then each year page and each department-year's page and errata page (every budget has errata)
+    disclosures = ["index.html"] + [p.relative_to(built).as_posix() for p in sorted(built.glob("[0-9]*/**/*.html"))]
+    assert len(disclosures) == 1 + 3 + 3 + 3, disclosures  # 2023 (Harbin seed), 2024 and 2025 (Shanghai)
+    assert language["page_count"] == len(disclosures)
     assert (built / "guide" / "index.html").is_file()
 
 

@@ -172,7 +172,7 @@ def test_the_scan_sees_every_kind_of_slug_site() -> None:
     uses, _ = scan()
     sites = {u.where.split(":")[0] for u in uses}
     assert len(uses) > 100
-    assert {"generator/load/loader.py", "generator/load/budget.py", "generator/core/model.py",
+    assert {"generator/load/loader.py", "generator/load/budget.py", "generator/core/fields.py",
             "generator/check/files.py", "generator/check/crossfile.py", "generator/check/continuity.py",
             "generator/check/rules/reconcile.py", "generator/excel/package.py", "generator/excel/importer.py",
             "generator/publish/xlsx.py", "generator/publish/preview.py"} <= sites

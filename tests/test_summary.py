@@ -15,7 +15,7 @@ from generator.derive import district
 from generator.derive.summary import summary
 from generator.load.budget import Loaded, parse_budget
 from generator.load.loader import load
-from generator.publish.indexes import delta_text, rate_text
+from generator.publish.indexes import delta_text, rate_text, year_rows
 from generator.publish.pages import render_department
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,16 +36,18 @@ def rows(b: Budget, profile: profiles.Profile | None = None) -> list[tuple[str, 
 
 
 def test_seed_summary_has_the_figures_citizens_ask_for() -> None:
+    """The totals compare with the prior totals the document states (prior_totals: 877.82), as its 说明一 does,
+    not with the sum of the line priors (861.46)."""
     b = loaded().budget
     assert rows(b) == [
-        ("支出预算合计", "977.40万元", "比上年预算增加115.94万元，增长13.46%", ""),
+        ("支出预算合计", "977.40万元", "比上年预算增加99.58万元，增长11.34%", ""),
         ("基本支出", "232.11万元", None, "占23.75%"),
         ("项目支出", "745.29万元", None, "占76.25%"),
-        ("财政拨款支出", "977.40万元", "比上年预算增加115.94万元，增长13.46%", ""),
-        ("“三公”经费", "0.00万元", "上年预算和本年预算均未安排", ""),
-        ("因公出国（境）费", "0.00万元", "上年预算和本年预算均未安排", ""),
-        ("公务用车购置及运行维护费", "0.00万元", "上年预算和本年预算均未安排", ""),
-        ("公务接待费", "0.00万元", "上年预算和本年预算均未安排", ""),
+        ("财政拨款支出", "977.40万元", "比上年预算增加99.58万元，增长11.34%", ""),
+        ("“三公”经费", "0.00万元", "与上年预算持平", ""),
+        ("因公出国（境）费", "0.00万元", "与上年预算持平", ""),
+        ("公务用车购置及运行维护费", "0.00万元", "与上年预算持平", ""),
+        ("公务接待费", "0.00万元", "与上年预算持平", ""),
         ("机关运行经费", "31.32万元", "比上年预算增加13.62万元，增长76.95%", ""),
     ]
 
@@ -128,6 +130,18 @@ def test_headline_is_in_wan_yuan_whatever_the_file_records() -> None:
     assert (h.supervisor_code, h.supervisor) == ("99", "测试主管部门")
 
 
+def test_year_page_compares_with_the_stated_prior_total() -> None:
+    """The year page's change is the 情况说明's: against prior_totals.spending (877.82), not the line priors' sum."""
+    b = loaded().budget
+    assert b.prior_totals is not None and b.prior_totals.spending == Decimal("877.82")
+    assert totals.totals(b).prior_spending == Decimal("861.46")
+    h = district.headline(b)
+    assert h.spending.prior == Decimal("877.82")
+    assert (delta_text(h.spending.change), rate_text(h.spending.change)) == ("+99.58", "+11.34%")
+    [row] = year_rows([loaded()])
+    assert (row["delta"], row["rate"]) == ("+99.58", "+11.34%")
+
+
 @pytest.mark.parametrize(("current", "prior", "expected"), [
     ("100", "80", ("+20.00", "+25.00%")), ("80", "100", ("-20.00", "-20.00%")), ("5", "0", ("+5.00", "新增")),
     ("5", "5", ("0.00", "0.00%")), ("0", "0", ("0.00", "—"))])
@@ -135,3 +149,12 @@ def test_year_page_change_columns_sort_as_numbers(current: str, prior: str, expe
     change = year_change(Decimal(current), Decimal(prior))
     assert (delta_text(change), rate_text(change)) == expected
     assert (delta_text(None), rate_text(None)) == ("—", "—")
+
+
+def test_a_locality_recording_yuan_is_summarised_in_wan_yuan() -> None:
+    """Shanghai prints its tables in 元; the summary stays in 万元 (189,767,551 元 → 18976.76万元), as the year page."""
+    b = loaded(ROOT / "budgets" / "2025" / "putuo-wanli.yaml").budget
+    assert (b.unit, b.display_unit) == ("元", "元")
+    label, amount, change, _ = rows(b)[0]
+    assert (label, amount) == ("支出预算合计", "18976.76万元")
+    assert change == "比上年预算增加3355.64万元，增长21.48%"

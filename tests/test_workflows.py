@@ -161,9 +161,9 @@ def test_pre_commit_runs_the_hook_in_a_repository(tmp_path: Path) -> None:
     done = subprocess.run(pre_commit, cwd=repo, capture_output=True, text=True, env=env)
     assert done.returncode == 0, done.stdout + done.stderr
 
-    text = (repo / SEED).read_text(encoding="utf-8").replace('code: "2080101"', 'code: "2089999"')
+    text = (repo / SEED).read_text(encoding="utf-8").replace('code: "2080101"', 'code: "2089999"')  # known code, other name
     (repo / SEED).write_text(text, encoding="utf-8")
     done = subprocess.run(pre_commit, cwd=repo, capture_output=True, text=True, env=env)
     line = next(i for i, x in enumerate(text.splitlines(), 1) if 'code: "2089999"' in x)
     assert done.returncode == 1, done.stdout
-    assert f"{SEED}:{line}:5: error [unknown-code]" in done.stdout, done.stdout
+    assert f"{SEED}:{line + 1}:5: error [code-name-mismatch]" in done.stdout, done.stdout

@@ -9,25 +9,28 @@ Output is deterministic (no timestamps).
 
 from __future__ import annotations
 
+import datetime
 import types
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
-from annotated_types import Ge, Le, MinLen
+from annotated_types import Ge, Le, MaxLen, MinLen
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from generator.authoring.schema import schema_json
+from generator.check import rules
 from generator.core import profiles, slugs
 from generator.core.facts import FACTS
 from generator.core.measures import MEASURES
 from generator.core.model import Budget
+from generator.core.recorded import RECORDED
 from generator.core.slugs.excel import EXCEL, OUTPUT
 from generator.core.slugs.files import MISSING_FILE
 from generator.core.slugs.reading import UNKNOWN_PROFILE
-from generator.core.specs import SOURCE_MODELS, SectionSpec, TableSpec
+from generator.core.specs import SOURCE_MODELS, PartSpec, SectionSpec, TableSpec
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
@@ -77,7 +80,8 @@ PATTERNS = {
     r"^[0-9]{3}([0-9]{2}){0,2}$": "科目编码（3、5 或 7 位半角数字，加引号）",
     r"^[0-9]{2,12}$": "代码（2–12 位半角数字，加引号）",
     r"^[a-z0-9-]{1,64}$": "模板名（generator/core/profiles/ 下已有的文件名，如 harbin-13）",
-    r"^[a-z0-9_]{1,64}$": "小节 key（小写字母、数字、下划线）",
+    r"^[a-z0-9_]{1,64}$": "表格或小节的 key（小写字母、数字、下划线）",
+    r"^([0-9]{2,12}|[a-z][a-z0-9-]{0,62}[a-z0-9])$": "代码（2–12 位半角数字）或小写拼音标识（如 putuo-wanli），加引号",
 }
 
 
@@ -118,9 +122,17 @@ def type_words(tp: Any, meta: list[Any]) -> str:
     if origin is list:
         (item,) = get_args(tp)
         inner = "映射，字段见下" if _model(item) else type_words(item, [])
-        return f"列表（每项：{inner}）" + ("，至少一项" if any(isinstance(m, MinLen) for m in meta) else "")
+        least = next((m.min_length for m in meta if isinstance(m, MinLen)), 0)
+        most = next((m.max_length for m in meta if isinstance(m, MaxLen)), None)
+        count = f"，共 {least} 项" if least and least == most else ("，至少一项" if least == 1 else
+                                                                    f"，至少 {least} 项" if least else "")
+        return f"列表（每项：{inner}）" + count
     if _model(tp):
         return "映射，字段见下"
+    if tp is bool:
+        return "是否（`true` / `false`）"
+    if tp is datetime.date:
+        return "日期（年-月-日，如 2024-08-31）"
     if tp is Decimal:
         if any(isinstance(m, dict) and "multipleOf" in m for m in meta):
             return "金额（≥0，最多两位小数）"
@@ -242,7 +254,11 @@ def yaml_reference() -> str:
 
 def _rule_block(kind: slugs.Slug) -> str:
     level = SEVERITY[kind.severity.value] + ("（发布时为错误）" if kind.blocks_publishing else "")
-    return f"\n### {kind.slug}\n\n**{level}** · {kind.title}\n\n{kind.explanation}\n\n改法：{kind.fix}\n"
+    rule = rules.CATALOGUE.get(kind.slug)
+    needs = rule.needs if rule is not None else ()
+    needed = ("\n\n需要的数据：" + "、".join(f"{RECORDED[k].label}（`{k}`）" for k in needs)
+              + "；文件中没有（本地区不公开）时不做这项检查。") if needs else ""
+    return f"\n### {kind.slug}\n\n**{level}** · {kind.title}\n\n{kind.explanation}{needed}\n\n改法：{kind.fix}\n"
 
 
 def rules_page() -> str:
@@ -300,6 +316,9 @@ MEASURE_KIND_WORDS = {"text": "文字", "code": "编码", "money": "金额", "nu
 
 # Types the model states as patterns or unions, in the words of this page.
 WORDS = {"key": "文字（小写字母、数字、下划线）", "template": "文字（小写字母、数字、下划线）",
+         "heading": "文字，可含 `{year}`、`{prior_year}`、`{dept}`、`{unit}`",
+         "caption": "文字，可含 `{year}`、`{prior_year}`、`{dept}`、`{unit}`",
+         "needs": "列表（每项：地区可能不公开的数据名，见下文）", "sections": "列表（每项：小节的 key）",
          "source": "映射（行来源及其参数，见下文）", "format": "数字格式（见说明）", "columns[].format": "数字格式（见说明）"}
 
 
@@ -349,6 +368,14 @@ def profiles_page() -> str:
                "| 名称 | 含义 |\n| --- | --- |\n")
     out += [f"| `{f.name}` | {_cell(f.doc)} |\n" for f in FACTS.values()]
     out.append("\n## 情况说明小节\n" + _fields(SectionSpec))
+    out.append("\n## 公开文本的各部分（`parts`）\n\n"
+               "地区模板可以用 `parts` 列出公开文本的各部分及其顺序（即目录）：每部分是若干小节，或全部报表。"
+               "不写 `parts` 时为标准的四部分（部门概况、公开报表、情况说明、名词解释）。"
+               "写法示例见[为本地区建立公开模板](locality-template.md)。\n" + _fields(PartSpec))
+    out.append("\n## 地区可能不公开的数据\n\n"
+               "表格的 `needs`、小节的 `needs` 和 `rules.requires` 中可用的名称；文件没有这些数据而地区模板要印出它们时，"
+               "校验报错 [`missing-fact`](rules.md#missing-fact)。\n\n| 名称 | 含义 |\n| --- | --- |\n")
+    out += [f"| `{k}` | {_cell(r.label)} |\n" for k, r in RECORDED.items()]
     out.append("\n## 表格库中的表格\n\n| key | 标题 | 行来源 | 列数 |\n| --- | --- | --- | ---: |\n")
     out += [f"| `{s.key}` | {_cell(s.title)} | `{s.source.rows}` | {len(s.columns)} |\n"
             for s in profiles.library().values()]

@@ -5,7 +5,7 @@ key order and anchors survive. For every published line:
 
 * ``prior`` = last year's amount of that line (function 项 per fund: personnel + public +
   project; economic 款: its amount or the sum of its items; each 三公 category; 机关运行经费);
-  staff ``prior`` = last year's ``current``;
+  staff ``prior`` = last year's ``current``; stated ``prior_totals`` = last year's totals (``unlisted`` 0);
 * this year's amounts are ``0`` with a ``# 待填写`` comment — a number, so the draft is a valid
   file that validates and previews, and a marker (:mod:`generator.check.rules.markers`) that is the
   contract with the validator: ``validate`` warns ``unfilled-draft`` while any marker is left
@@ -29,13 +29,13 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from generator.core import totals
 from generator.core.errors import GeneratorError, ValidationFailed
 from generator.core.model import Budget
-from generator.core.vocabulary import FUNDS, MARKER, THREE_PUBLIC
+from generator.core.vocabulary import FISCAL_FUNDS, MARKER, SPENDING_SOURCES, THREE_PUBLIC
 from generator.load.budget import parse_budget
 from generator.load.loader import load, read_text
 from generator.load.yaml_writer import yaml
 
-REMOVED = ("reason", "prior_adjustment")
-FUND_AMOUNTS = ("personnel", "public", "project")
+REMOVED = ("reason", "prior_adjustment", "prior_actual")
+FUND_AMOUNTS = ("personnel", "public", "basic", "project")
 
 
 class ScaffoldError(GeneratorError):
@@ -83,7 +83,7 @@ def _present(node: CommentedMap, keys: tuple[str, ...]) -> list[str]:
 
 def _expenditure(data: Any, last: Budget) -> None:
     for node, line in zip(data.get("expenditure") or [], last.expenditure, strict=True):
-        for fund in FUNDS:
+        for fund in SPENDING_SOURCES:
             block = node.get(fund)
             if isinstance(block, CommentedMap):
                 for key in _present(block, FUND_AMOUNTS):
@@ -111,10 +111,31 @@ def _amount_changes(data: Any, last: Budget) -> None:
                 _todo(tp[key], "amount")
                 _set_prior(tp[key], getattr(last.three_public, key).amount)
         tp.pop("reason", None)
+        tp.pop("vehicle_reason", None)
     oc = data.get("operating_costs")
     if isinstance(oc, CommentedMap):
         _todo(oc, "amount")
         _set_prior(oc, last.operating_costs.amount)
+
+
+def _prior_totals(data: Any, last: Budget) -> None:
+    """A file that states last year's totals (``prior_totals``) gets last year's file's totals, exact and in the
+    file's unit (the keys kept in place with their comments, missing ones added); nothing unlisted."""
+    pt = data.get("prior_totals")
+    if not isinstance(pt, CommentedMap):
+        return
+    t = totals.totals(last)
+    values = {"income": t.income_total, "spending": t.spending,
+              "fiscal": sum((t.by_fund[f] for f in FISCAL_FUNDS), Decimal(0)),
+              **{f: t.by_fund[f] for f in FISCAL_FUNDS}}
+    for key, value in values.items():
+        pt[key] = value
+    if "unit" in pt:  # the totals are now exact, in the file's unit (last year's may have been stated in 万元 only)
+        del pt["unit"]
+    unlisted = pt.get("unlisted")
+    if isinstance(unlisted, CommentedMap):  # kept (with the comments attached to it): last year's lines are all listed
+        for key in list(unlisted):
+            unlisted[key] = 0
 
 
 def _zero_all(node: Any) -> None:
@@ -132,6 +153,8 @@ def _zero_all(node: Any) -> None:
 
 
 def _staff(data: Any, last: Budget) -> None:
+    if last.overview.staff is None or "staff" not in data["overview"]:
+        return  # a locality that does not publish staff counts
     staff = data["overview"]["staff"]
     for group in ("in_service", "retired"):
         node = staff[group]
@@ -163,10 +186,12 @@ def scaffold_text(source: Path, year: int) -> str:
     _expenditure(data, last)
     _economic(data, last)
     _amount_changes(data, last)
-    for key in ("carryover", "year_end_balance", "projects", "procurement", "assets"):
+    _prior_totals(data, last)
+    for key in ("carryover", "year_end_balance", "projects", "procurement", "assets", "performance_summary"):
         if key in data:
             _zero_all(data[key])
     _staff(data, last)
+    _prior_totals(data, last)
     # Errata are about last year's published document; the new year has none yet.
     data.pop("errata", None)
     explanations = data.get("explanations")

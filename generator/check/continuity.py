@@ -13,12 +13,12 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
-from generator.core import totals
+from generator.core import recorded, totals
 from generator.core.errors import Problem, Severity
 from generator.core.model import Budget
-from generator.core.money import ZERO, convert
+from generator.core.money import ZERO, convert, rounded
 from generator.core.slugs.files import PRIOR_YEAR_MISMATCH
-from generator.core.vocabulary import FUNDS, THREE_PUBLIC
+from generator.core.vocabulary import FISCAL_FUNDS, FUNDS, THREE_PUBLIC
 from generator.load.budget import Loaded
 from generator.load.loader import Document
 
@@ -67,6 +67,8 @@ def _pairs(cur: Budget, last: Budget) -> Iterator[Pair]:
 
 
 def _staff(cur: Loaded, last: Loaded) -> Iterator[Problem]:
+    if cur.budget.overview.staff is None or last.budget.overview.staff is None:
+        return  # a locality that does not publish staff counts
     for group, label in (("in_service", "在职人员"), ("retired", "离退休人员")):
         now = getattr(cur.budget.overview.staff, group)
         before = getattr(last.budget.overview.staff, group)
@@ -96,9 +98,40 @@ def compare_years(cur: Loaded, last: Loaded) -> list[Problem]:
             PRIOR_YEAR_MISMATCH.slug, Severity.ERROR,
             f"{label} 的上年数 {prior}{b.unit}，{then}；如因科目调整等原因确实不同，请填写 prior_adjustment",
             doc.path, mark.line, mark.column, str(expected), str(prior)))
-    problems += _dropped(cur, last)
+    if recorded.present(b, ("line_priors",)):  # without line priors no prior-year total is summed from the lines
+        problems += _dropped(cur, last)
     problems += _staff(cur, last)
+    problems += _prior_totals(cur, last)
     return problems
+
+
+def _last_totals(b: Budget) -> dict[str, Decimal]:
+    """The totals a later year's document compares with (its ``prior_totals`` keys), in ``b``'s unit."""
+    t = totals.totals(b)
+    return {"income": t.income_total, "spending": t.spending,
+            "fiscal": sum((t.by_fund[f] for f in FISCAL_FUNDS), ZERO),
+            **{f: t.by_fund[f] for f in FISCAL_FUNDS}}
+
+
+def _prior_totals(cur: Loaded, last: Loaded) -> Iterator[Problem]:
+    """The prior-year totals the document states (``prior_totals``) against the totals of last year's file."""
+    stated = cur.budget.prior_totals
+    if stated is None:
+        return
+    unit = stated.unit or cur.budget.unit
+    before = _last_totals(last.budget)
+    for key, amount in before.items():
+        value = getattr(stated, key)
+        if value is None:
+            continue
+        expected = convert(amount, last.budget.unit, unit)
+        if value != expected:
+            if unit != last.budget.unit and rounded(expected) == value:
+                continue  # stated in 万元 to the cent: equal after rounding is equal
+            mark = cur.document.mark(("prior_totals", key))
+            yield Problem(PRIOR_YEAR_MISMATCH.slug, Severity.ERROR,
+                          f"prior_totals.{key} 为 {value}{unit}，与 {last.document.path} 的 {last.budget.year} 年合计 "
+                          f"{expected}{unit} 不一致", cur.document.path, mark.line, mark.column, str(expected), str(value))
 
 
 def _dropped(cur: Loaded, last: Loaded) -> Iterator[Problem]:

@@ -20,16 +20,19 @@ import yaml
 
 from generator.check import rules
 from generator.core import profiles, registry
+from generator.core.erratum import Erratum
 from generator.core.errors import InputError, Problem, Severity, printable, quoted
 from generator.core.explained import lines_for
 from generator.core.model import Budget
 from generator.core.profiles import Profile
 from generator.core.registry import Registry
 from generator.load.budget import Loaded, parse_budget
+from generator.load.codes import repository_registry
 from generator.load.loader import Document, decode, parse
 
 
-def check_budget(doc: Document, budget: Budget, reason_threshold: Decimal | None = None) -> list[Problem]:
+def check_budget(doc: Document, budget: Budget, reason_threshold: Decimal | None = None,
+                 reg: Registry | None = None) -> list[Problem]:
     try:
         profile = profiles.load(budget.profile)
     except profiles.ProfileError as exc:  # a shipped profile (or the table library) that does not validate
@@ -39,9 +42,28 @@ def check_budget(doc: Document, budget: Budget, reason_threshold: Decimal | None
         return [Problem("unknown-profile", Severity.ERROR,
                         f"未知的地区模板{quoted(budget.profile)}（可用：{'、'.join(profiles.available())}）",
                         doc.path, mark.line, mark.column)]
-    reg = registry.for_year(budget.year)
+    problems = check_profile(profile)
+    if problems:
+        return problems
+    reg = reg or registry.for_year(budget.year)
     ctx = rules.Context(budget, doc, reg, profile, reason_threshold)
     return rules.run(ctx) + check_errata(doc, budget, profile, reg)
+
+
+def check_profile(profile: Profile) -> list[Problem]:
+    """What a publishing profile names must exist: each section a template (its tables are whole specs, checked
+    when the profile is read). A profile whose layout is not configured yet (``publish: false``) is not laid out."""
+    if not profile.publish:
+        return []
+    problems: list[Problem] = []
+    for i, section in enumerate(profile.sections):
+        if not (SECTION_TEMPLATES / f"{section.template_name}.md.j2").is_file():
+            shown, line = profiles.position(profile.key, ("sections", i, "template" if section.template else "key"))
+            known = sorted(p.name.removesuffix(".md.j2") for p in SECTION_TEMPLATES.glob("*.md.j2"))
+            problems.append(Problem("profile-unknown-section", Severity.ERROR,
+                                    f"没有名为{quoted(section.template_name)}的情况说明小节模板（可用：{'、'.join(known)}）",
+                                    shown, line))
+    return problems
 
 
 # The section templates are read as data, not imported: an erratum must name a section the site can publish.
@@ -49,36 +71,80 @@ SECTION_TEMPLATES = Path(str(resources.files("generator") / "publish" / "templat
 
 
 def check_errata(doc: Document, budget: Budget, profile: Profile, reg: Registry) -> list[Problem]:
-    """What the 勘误 page needs: a section the profile publishes, and a code among the lines that section
-    explains (the section spec's ``lines``)."""
+    """What the 勘误 page needs of every erratum: a place the profile publishes (a table, a section, or a part) that
+    agrees with ``part``; and of a ``sentence``: its published text, a section to regenerate it from unless it
+    gives ``correct``, and a code among the lines that section explains (the section spec's ``lines``). The other
+    kinds are recomputed by the rules in check.rules.errata."""
     if not budget.errata:
         return []
-    titles = {s.key: s.title for s in profile.sections}
     problems: list[Problem] = []
+
+    def at(i: int, *where: str) -> tuple[str, int, int]:
+        mark = doc.mark(("errata", i, *where))
+        return doc.path, mark.line, mark.column
+
     for i, erratum in enumerate(budget.errata):
-        section, code = profile.section(erratum.section), erratum.code
-        if section is None or not (SECTION_TEMPLATES / f"{section.template_name}.md.j2").is_file():
-            mark = doc.mark(("errata", i, "section"))
+        if erratum.part is not None and erratum.place != erratum.part:
+            problems.append(Problem("errata-unknown-section", Severity.ERROR,
+                                    f"勘误的 part 为 {quoted(erratum.part)}，与所填的 section、table 或类型"
+                                    f"（{erratum.kind}）所在部分 {quoted(str(erratum.place))} 不一致", *at(i, "part")))
+            continue
+        if erratum.kind != "sentence":
+            continue
+        if erratum.published is None:
+            problems.append(Problem("erratum-unresolved", Severity.ERROR, "勘误无法核对：sentence 类勘误须填写 published",
+                                    *at(i)))
+            continue
+        refused, field = _errata_place(erratum, profile)
+        if refused:
+            where = (field,) if getattr(erratum, field, None) is not None else ()
+            problems.append(Problem("errata-unknown-section", Severity.ERROR, refused, *at(i, *where)))
+            continue
+        section = profile.section(erratum.section) if erratum.section else None
+        code = erratum.code
+        if erratum.correct is None and section is None:
             problems.append(Problem(
-                "errata-unknown-section", Severity.ERROR,
-                f"勘误的小节 {quoted(erratum.section)} 不是地区模板 {profile.key} 的情况说明小节（可用：{'、'.join(titles)}）",
-                doc.path, mark.line, mark.column))
+                "erratum-unresolved", Severity.ERROR,
+                "勘误无法核对：sentence 类勘误不填 correct 时须填写 section（由本项目按数据重新生成该句）", *at(i)))
             continue
-        if code is None:
+        if code is not None and section is None:
+            problems.append(Problem("errata-unknown-code", Severity.ERROR,
+                                    "只有情况说明中逐项说明的科目才能填 code（请删去 code）", *at(i, "code")))
             continue
-        mark = doc.mark(("errata", i, "code"))
+        if code is None or section is None:
+            continue
         if section.lines is None:
-            problems.append(Problem(
-                "errata-unknown-code", Severity.ERROR,
-                f"“{section.title}”不逐个科目说明，勘误不能填 code（请删去 code）", doc.path, mark.line, mark.column))
+            problems.append(Problem("errata-unknown-code", Severity.ERROR,
+                                    f"“{section.title}”不逐个科目说明，勘误不能填 code（请删去 code）", *at(i, "code")))
             continue
         codes = [line.code for line in lines_for(section.lines, budget, reg)]
         if code not in codes:
             problems.append(Problem(
                 "errata-unknown-code", Severity.ERROR,
                 f"科目 {quoted(code)} 不在本文件“{section.title}”逐项说明的科目中（有：{'、'.join(codes) or '无'}）",
-                doc.path, mark.line, mark.column))
+                *at(i, "code")))
     return problems
+
+
+def _errata_place(e: Erratum, profile: Profile) -> tuple[str, str]:
+    """(why the place of a sentence erratum is refused, the field to point at); ('', '') when the profile publishes
+    it. Read from the table and section specs."""
+    if e.section is not None and e.table is not None:
+        return "勘误的 section 与 table 只能填一个（情况说明小节或报表）", "table"
+    if e.place in ("overview", "glossary"):
+        return ("", "") if e.section is None else (
+            f"部门概况、名词解释的勘误不填 section（实际填了 {quoted(e.section)}）", "section")
+    if e.table is not None:
+        return ("", "") if profile.table(e.table) is not None else (
+            f"勘误的报表 {quoted(e.table)} 不是地区模板 {profile.key} 的公开报表"
+            f"（可用：{'、'.join(t.key for t in profile.tables)}）", "table")
+    if e.section is None:
+        return "勘误要指明位置：情况说明填 section，报表填 table，部门概况、名词解释填 part", "part"
+    section = profile.section(e.section)
+    if section is not None and (SECTION_TEMPLATES / f"{section.template_name}.md.j2").is_file():
+        return "", ""
+    return (f"勘误的小节 {quoted(e.section)} 不是地区模板 {profile.key} 的情况说明小节"
+            f"（可用：{'、'.join(s.key for s in profile.sections)}）", "section")
 
 
 # ---------------------------------------------------------------- finding and reading files
@@ -170,11 +236,12 @@ def check_file(path: Path, shown: str, raw: bytes, reason_threshold: Decimal | N
         budget, problems = parse_budget(doc)
         if budget is None:
             return problems, None
-        problems += check_budget(doc, budget, reason_threshold)
+        reg, code_problems = repository_registry(path, shown, budget.year, registry.for_year(budget.year))
+        problems += code_problems + check_budget(doc, budget, reason_threshold, reg)
     except InputError as exc:
         return [exc.at(shown).problem], None
     except Exception as exc:  # the gate reports, never crashes: a bug in a check must not hide the other files
         return [Problem("internal-error", Severity.ERROR,
                         f"校验程序内部错误（{type(exc).__name__}），请把此文件报告给维护者", shown)], None
     doc.drop_marks()  # positions are only needed to report a problem; they are rebuilt if one arises later
-    return problems, Loaded(path, doc, budget, hashlib.sha256(raw).hexdigest())
+    return problems, Loaded(path, doc, budget, hashlib.sha256(raw).hexdigest(), reg)

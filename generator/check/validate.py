@@ -6,6 +6,7 @@ rules and the cross-file checks (:mod:`generator.check.crossfile`). Nothing here
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -69,7 +70,7 @@ def _check_many(todo: list[tuple[Path, str, bytes]], reason_threshold: Decimal |
     global _TODO
     _TODO, _THRESHOLD[0] = todo, reason_threshold  # inherited by the forked workers
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with multiprocessing.get_context("fork").Pool(workers, initializer=gc.freeze) as pool:  # see publish.pages
             return pool.map(_check_job, range(len(todo)), chunksize=16)
     finally:
         _TODO = []
@@ -108,10 +109,11 @@ def validate_paths(
         if loaded is not None:
             report.budgets.append(loaded)
     report.problems += cross_file(report.budgets)
-    # Messages quote the file (reasons, names, keys): one printable line each, whatever the file holds.
+    # Messages quote the file (reasons, names, keys): one printable line each, whatever the file holds. A problem of
+    # a profile or code list is found once per budget that uses it and reported once.
     report.problems = rules.sort_problems(
         p if printable(p.message) == p.message else replace(p, message=printable(p.message))
-        for p in report.problems)
+        for p in dict.fromkeys(report.problems))
     return report
 
 

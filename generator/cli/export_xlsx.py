@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from generator.core import profiles
 from generator.core.errors import InputError, ValidationFailed
 from generator.excel.output import check_out, write_file
 from generator.load.budget import parse_budget
@@ -28,6 +29,9 @@ def run(args: argparse.Namespace) -> int:
     budget, problems = parse_budget(load(args.budget))
     if budget is None:
         raise ValidationFailed(problems)
+    if budget.profile in profiles.available() and not profiles.load(budget.profile).publish:
+        raise InputError("unknown-profile", f"地区模板“{budget.profile}”的版式尚未配置（publish: false），还不能导出报表",
+                         file=str(args.budget))
     try:
         data = export_bytes(budget)
     except KeyError:

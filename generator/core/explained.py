@@ -14,6 +14,7 @@ from typing import Any
 from generator.core.model import Budget
 from generator.core.registry import Registry, lineage
 from generator.core.totals import economic_amount, fund_block, line_fund_total
+from generator.core.vocabulary import FISCAL_FUNDS
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,10 @@ class ExplainedLine:
     current: Decimal
     prior: Decimal | None
     reason: str | None
+    prior_note: str | None = None
+    """``prior_adjustment``: why last year's figure is not what this view shows (printed for a new line)."""
+    purpose: str | None = None  # “主要用于…” (the line's recorded purpose)
+    actual: Decimal | None = None  # the prior year's 执行数, where the document compares with it
 
 
 def _path(code: str, names: dict[str, str], labels: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -45,7 +50,25 @@ def function_lines(b: Budget, reg: Registry, fund: str) -> list[ExplainedLine]:
         if not current and not block.prior:
             continue
         out.append(ExplainedLine(x.code, _path(x.code, {**names, x.code: x.name}, ("类", "款", "项")),
-                                 current, block.prior, block.reason))
+                                 current, block.prior, block.reason, block.prior_adjustment))
+    return out
+
+
+def fiscal_lines(b: Budget, reg: Registry) -> list[ExplainedLine]:
+    """Each 项 with 财政拨款 spending (the three fiscal funds together), with its purpose and prior 执行数."""
+    names = {c: e.name for c, e in reg.function.items()}
+    out = []
+    for x in sorted(b.expenditure, key=lambda x: x.code):
+        blocks = [blk for f in FISCAL_FUNDS if (blk := fund_block(x, f)) is not None]
+        current = sum((line_fund_total(x, f) for f in FISCAL_FUNDS), Decimal(0))
+        if not blocks or not current:
+            continue
+        priors = [blk.prior for blk in blocks if blk.prior is not None]
+        actuals = [blk.prior_actual for blk in blocks if blk.prior_actual is not None]
+        reason = next((blk.reason for blk in blocks if blk.reason), None)
+        out.append(ExplainedLine(x.code, _path(x.code, {**names, x.code: x.name}, ("类", "款", "项")), current,
+                                 sum(priors, Decimal(0)) if priors else None, reason, purpose=x.purpose,
+                                 actual=sum(actuals, Decimal(0)) if actuals else None))
     return out
 
 
@@ -57,7 +80,7 @@ def economic_lines(lines: list[Any], reg: Registry) -> list[ExplainedLine]:
         if not current and not line.prior:
             continue
         out.append(ExplainedLine(line.code, _path(line.code, {**names, line.code: line.name}, ("类", "款")),
-                                 current, line.prior, line.reason))
+                                 current, line.prior, line.reason, line.prior_adjustment))
     return out
 
 
@@ -65,5 +88,5 @@ def lines_for(ref: str, b: Budget, reg: Registry) -> list[ExplainedLine]:
     """The lines a section explains: ``function.<fund>`` (功能分类 by fund) or ``economic.basic|project``."""
     family, _, which = ref.partition(".")
     if family == "function":
-        return function_lines(b, reg, which)
+        return fiscal_lines(b, reg) if which == "fiscal" else function_lines(b, reg, which)
     return economic_lines(b.basic_by_economic if which == "basic" else b.project_by_economic, reg)

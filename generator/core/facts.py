@@ -4,7 +4,8 @@ A fact is one figure of a department-year — ``income.general_budget``, ``spend
 ``three_public.total``, ``carryover.total`` — computed from the recorded leaves (in the file's unit,
 exact). A profile names facts in its table specs (a column of the department row, an item of a
 two-sided summary table) and the templates read the same facts, so a figure is defined once.
-Prior-year facts (``….prior``) are ``None`` when no line records a prior amount.
+Prior-year facts (``….prior``) are the totals the published document states (``prior_totals``) when
+the editor recorded them, else the sum of the line priors, and ``None`` when no line records a prior amount.
 
 Each fact says which leaves it sums (``reads``: key prefixes of :mod:`generator.load.leaves`, so a
 change can be traced to the tables that show it) and, when it *is* one recorded leaf, that leaf
@@ -90,6 +91,8 @@ def _fund_prior(f: Facts, funds: tuple[str, ...]) -> Decimal | None:
 
 INCOME_NAMES = {**dict(INCOME_LABELS), "other": "其他收入"}
 EXPENDITURE: LeafKey = ("expenditure",)
+# A prior-year total the document states (prior_totals) is the prior a headline compares against; line sums otherwise.
+_STATED: LeafKey = ("prior_totals",)
 
 
 
@@ -117,7 +120,7 @@ def _fund_kind(fund: str, kind: str, f: Facts) -> Value:
 
 
 def _one_fund_prior(fund: str, f: Facts) -> Value:
-    return _fund_prior(f, (fund,))
+    return totals.stated_prior(f.budget, fund, _fund_prior(f, (fund,)))
 
 
 for _key, _label in INCOME_NAMES.items():
@@ -154,18 +157,22 @@ _fact("spending.public", "基本支出中的公用经费", (EXPENDITURE,))(lambd
 _fact("spending.project", "项目支出", (EXPENDITURE,))(lambda f: f.totals.project)
 _fact("spending.other", "事业单位经营支出、上缴上级支出和对附属单位补助支出之和", (EXPENDITURE,))(
     lambda f: f.totals.spending - f.totals.basic - f.totals.project)
-_fact("spending.prior", "上年支出合计（各行上年数之和；没有记录上年数时为空）", (EXPENDITURE,))(
-    lambda f: f.totals.prior_spending)
+_fact("spending.prior", "上年支出合计：公开文本所述的（`prior_totals.spending`），未填时为各行上年数之和（没有记录上年数时为空）",
+      (EXPENDITURE, _STATED))(lambda f: totals.stated_prior(f.budget, "spending", f.totals.prior_spending))
+_fact("income.prior", "上年收入合计：公开文本所述的（`prior_totals.income`），未填时同上年支出合计",
+      (EXPENDITURE, _STATED))(lambda f: totals.stated_prior(f.budget, "income", f["spending.prior"]))
 _fact("spending.grand_total", "支出总计（本年支出合计 + 年终结转结余）", (EXPENDITURE, ("year_end_balance",)))(
     lambda f: f.totals.spending + f.totals.year_end_total)
 for _fund in FUNDS:
     _name = FUND_NAMES[_fund]
     _fact(f"spending.{_fund}", f"{_name}支出", (EXPENDITURE,))(partial(_by_fund, _fund))
-    _fact(f"spending.{_fund}.prior", f"{_name}支出的上年数", (EXPENDITURE,))(partial(_one_fund_prior, _fund))
+    _fact(f"spending.{_fund}.prior", f"{_name}支出的上年数：公开文本所述的（`prior_totals.{_fund}`），未填时为各行上年数之和",
+          (EXPENDITURE, _STATED))(partial(_one_fund_prior, _fund))
     for _kind, _word in (("basic", "基本支出"), ("personnel", "人员经费"), ("public", "公用经费"), ("project", "项目支出")):
         _fact(f"spending.{_fund}.{_kind}", f"{_name}{_word}", (EXPENDITURE,))(partial(_fund_kind, _fund, _kind))
 _fact("spending.fiscal", "财政拨款支出", (EXPENDITURE,))(lambda f: total(f.totals.by_fund[k] for k in FISCAL_FUNDS))
-_fact("spending.fiscal.prior", "财政拨款支出的上年数", (EXPENDITURE,))(lambda f: _fund_prior(f, FISCAL_FUNDS))
+_fact("spending.fiscal.prior", "财政拨款支出的上年数：公开文本所述的（`prior_totals.fiscal`），未填时为各行上年数之和",
+      (EXPENDITURE, _STATED))(lambda f: totals.stated_prior(f.budget, "fiscal", _fund_prior(f, FISCAL_FUNDS)))
 _fact("spending.fiscal_grand_total", "财政拨款支出总计（财政拨款支出 + 年终结转结余）",
       (EXPENDITURE, *(("year_end_balance", k) for k in FISCAL_FUNDS)))(
     lambda f: f.amount("spending.fiscal") + f.amount("year_end.fiscal"))

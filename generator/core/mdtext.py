@@ -6,6 +6,7 @@ import html
 import json
 import re
 from decimal import Decimal
+from functools import lru_cache
 
 from markupsafe import Markup
 
@@ -19,7 +20,17 @@ def md_escape(text: object) -> Markup:
     """Escape a YAML string so it renders as the literal characters, inline or in a table cell."""
     if isinstance(text, Markup):
         return text
-    value = str(text)
+    if type(text) is str and len(text) <= 200:  # names, codes and labels repeat across tables and pages
+        return _escape_str(text)
+    return _escape(str(text))
+
+
+@lru_cache(maxsize=1 << 16)
+def _escape_str(value: str) -> Markup:
+    return _escape(value)
+
+
+def _escape(value: str) -> Markup:
     value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     value = _MD_SPECIAL.sub(r"\\\1", value)
     value = value.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br>")

@@ -23,7 +23,7 @@ from generator.core import totals
 from generator.core.facts import FACTS
 from generator.core.money import ZERO
 from generator.core.totals import PROJECT_FUND_FIELDS
-from generator.core.vocabulary import FUND_NAMES, FUNDS
+from generator.core.vocabulary import FISCAL_FUNDS, FUND_NAMES, FUNDS, INCOME_FUND_NAMES, SPENDING_SOURCES
 
 Kind = Literal["text", "code", "money", "number"]
 Field = tuple[str, ...]
@@ -76,8 +76,26 @@ def _code_measures(view: str) -> list[Measure]:
     ]
 
 
+SOURCE_NAMES = {**FUND_NAMES, **INCOME_FUND_NAMES}
+
+
+def _group_amount(funds: tuple[str, ...], kind: str, line: Any) -> Decimal:
+    if kind == "total":
+        return sum((totals.line_fund_total(line, f) for f in funds), ZERO)
+    if kind == "basic":
+        return sum((totals.basic(line, f) for f in funds), ZERO)
+    return sum((totals.fund_amount(line, f, kind) for f in funds), ZERO)
+
+
+def _fiscal_measures() -> list[Measure]:
+    """财政拨款: the three fiscal funds together (a table that shows 财政拨款 in one column)."""
+    return [Measure(f"fiscal.{kind}", f"财政拨款（一般公共预算、政府性基金预算、国有资本经营预算）：{word}", "money",
+                    partial(_group_amount, FISCAL_FUNDS, kind), tuple((f, k) for f in FISCAL_FUNDS for k in _KINDS))
+            for kind, word in (("total", "合计"), ("basic", "基本支出"), ("project", "项目支出"))]
+
+
 def _fund_measures(fund: str) -> list[Measure]:
-    name = FUND_NAMES[fund]
+    name = SOURCE_NAMES[fund]
     return [
         Measure(f"{fund}.total", f"{name}：合计（基本支出 + 项目支出）", "money",
                 partial(_swap, totals.line_fund_total, fund), tuple((fund, k) for k in _KINDS)),
@@ -104,7 +122,8 @@ FUNCTION = _catalogue(
     Measure("public", "公用经费（各资金来源）", "money",
             lambda x: sum((totals.fund_amount(x, f, "public") for f in FUNDS), ZERO), tuple((f, "public") for f in FUNDS)),
     *[Measure(k, word, "money", partial(_attr, (k,)), ((k,),), (k,)) for k, word in _EXTRA],
-    *[m for fund in FUNDS for m in _fund_measures(fund)],
+    *[m for fund in SPENDING_SOURCES for m in _fund_measures(fund)],
+    *_fiscal_measures(),
 )
 
 
@@ -125,6 +144,9 @@ PAIRS = _catalogue(
     Measure("left.amount", "左半边（收入）的金额", "money"),
     Measure("right.label", "右半边（支出）的项目名称", "text"),
     Measure("right.amount", "右半边（支出）的金额", "money"),
+    *[Measure(f"{side}.{fund}", f"{word}按资金来源分列：{SOURCE_NAMES[fund]}（“类”条目为该类中这一来源的支出，"
+              "固定条目为其 split 中这一来源的数字）", "money")
+      for side, word in (("left", "左半边"), ("right", "右半边")) for fund in SPENDING_SOURCES],
 )
 
 DEPARTMENT = _catalogue(

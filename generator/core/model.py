@@ -7,157 +7,36 @@ Field descriptions are Chinese because they become the editors' JSON Schema hint
 
 from __future__ import annotations
 
-import re
-import unicodedata
+import datetime
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
-from pydantic_core import PydanticCustomError
+from pydantic import BeforeValidator, Field
+
+from generator.core.erratum import Erratum
+from generator.core.fields import (  # noqa: F401  (re-exported: the model's value types and limits)
+    _BAD_IN_TEXT,
+    MAX_AMOUNT,
+    MAX_COUNT,
+    MAX_NAME,
+    MAX_TEXT,
+    Area,
+    Code,
+    Count,
+    DeptCode,
+    DeptId,
+    Money,
+    Name,
+    OptName,
+    OptText,
+    Strict,
+    Text,
+    _to_decimal,
+    _to_int,
+    short_repr,
+)
 
 SCHEMA_VERSION = 1
-
-# Limits (docs/limits.md). A budget is a few thousand lines; these stop hostile or broken input
-# (a 1 MB name, a 5,000-digit amount) long before it can slow or crash the build.
-MAX_AMOUNT = Decimal(10) ** 15  # amounts must be below this, in the file's unit
-MAX_NAME = 200  # characters in a name (department, code name, project, indicator, unit …)
-MAX_TEXT = 10_000  # characters in a free-text field (duties, reasons, goals, errata)
-MAX_COUNT = 10**9  # headcounts, vehicles, equipment
-# The checks below raise PydanticCustomError typed by a problem slug (declared in generator.core.slugs.reading).
-
-# Characters that never belong in published text: C0/C1 controls and DEL (\t and \n are allowed
-# in free text only), Unicode format characters (zero-width, bidi embeddings/overrides/isolates,
-# soft hyphen, BOM, invisible operators, tag characters …), line/paragraph separators and the
-# noncharacters. Kept as ranges (general category Cf of Unicode 15); tests compare it with unicodedata.
-_FORMAT = ("\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e"
-           "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
-           "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f")
-_BAD_IN_TEXT = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_FORMAT}\u2028\u2029\ufdd0-\ufdef\ufffe\uffff]")
-_BAD_IN_NAME = re.compile(f"[\x00-\x1f\x7f-\x9f{_FORMAT}\u2028\u2029\ufdd0-\ufdef\ufffe\uffff]")
-# Letters that render as nothing (Hangul fillers, braille blank, combining grapheme joiner).
-_BLANK_LOOKING = frozenset("\u115f\u1160\u3164\uffa0\u2800\u034f")
-_EXPONENT = re.compile(r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)[eE][-+]?[0-9]+")
-
-
-def _describe_char(char: str) -> str:
-    return f"U+{ord(char):04X}" + (f" {unicodedata.name(char)}" if unicodedata.name(char, "") else "")
-
-
-def _visible(value: str) -> bool:
-    return any(unicodedata.category(c)[0] in "LNPS" and c not in _BLANK_LOOKING for c in value)
-
-
-def _check_text(value: str, *, name: bool, required: bool) -> str:
-    limit = MAX_NAME if name else MAX_TEXT
-    if len(value) > limit:
-        raise PydanticCustomError(
-            "text-too-long", "{kind}最长 {limit} 个字符，实际 {length} 个字符",
-            {"kind": "名称" if name else "文字", "limit": limit, "length": len(value)})
-    bad = (_BAD_IN_NAME if name else _BAD_IN_TEXT).search(value)
-    if bad:
-        where = "名称中" if name else ""
-        raise PydanticCustomError(
-            "invalid-text", "{where}含有控制字符或不可见字符 {char}（第 {pos} 个字符），请删除",
-            {"where": where, "char": _describe_char(bad.group()), "pos": bad.start() + 1})
-    if required and not _visible(value):
-        raise PydanticCustomError("invalid-text", "内容只有空白或不可见字符", {})
-    return value
-
-
-def _name(value: str) -> str:
-    return _check_text(value, name=True, required=True)
-
-
-def _optional_name(value: str) -> str:
-    return _check_text(value, name=True, required=False)
-
-
-def _text(value: str) -> str:
-    return _check_text(value, name=False, required=True)
-
-
-def _optional_text(value: str) -> str:
-    return _check_text(value, name=False, required=False)
-
-
-def _to_decimal(value: Any) -> Any:
-    if isinstance(value, str) and _EXPONENT.fullmatch(value.strip()):
-        number = Decimal(value.strip())
-        hint = f"，请写成 {number:f}" if abs(number.adjusted()) <= 20 else ""
-        raise PydanticCustomError("wrong-type", "不支持科学计数法（指数形式）{actual}{hint}",
-                                  {"actual": short_repr(value), "hint": hint})
-    if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
-        raise PydanticCustomError("wrong-type", "应为数字，实际是 {actual}", {"actual": short_repr(value)})
-    return Decimal(value)
-
-
-def _clip(text: str) -> str:
-    return text if len(text) <= 60 else f"{text[:40]}…（共 {len(text)} 个字符）"
-
-
-def short_repr(value: Any) -> str:
-    return _clip(repr(value))
-
-
-def _check_size(value: Decimal) -> Decimal:
-    if value >= MAX_AMOUNT:
-        raise PydanticCustomError(
-            "amount-too-large", "数值过大：须小于 10^15（一千万亿），实际有 {digits} 位整数",
-            {"digits": value.adjusted() + 1})
-    if value == 0:
-        return abs(value)  # -0 and -0.00 are zero: never print a minus sign
-    return value
-
-
-def _check_decimals(value: Decimal) -> Decimal:
-    exponent = value.as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -2:
-        raise PydanticCustomError(
-            "too-many-decimals", "金额最多两位小数：{value}", {"value": _clip(str(value))}
-        )
-    return _check_size(value)
-
-
-def _check_money(value: Decimal) -> Decimal:
-    if value < 0:
-        raise PydanticCustomError("negative-amount", "金额不能为负数：{value}", {"value": _clip(str(value))})
-    return _check_decimals(value)
-
-
-def _to_int(value: Any) -> Any:
-    # pydantic would take True as 1 and "5" or 5.0 as 5; a count or a year is a plain integer.
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise PydanticCustomError("wrong-type", "应为整数，实际是 {actual}", {"actual": short_repr(value)})
-    return value
-
-
-def _to_code(value: Any) -> Any:
-    # Editors often leave codes unquoted; YAML then reads them as integers.
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    return value
-
-
-Money = Annotated[
-    Decimal,
-    BeforeValidator(_to_decimal),
-    AfterValidator(_check_money),
-    Field(json_schema_extra={"type": "number", "minimum": 0, "multipleOf": 0.01, "exclusiveMaximum": 1e15}),
-]
-# ASCII digits only: pydantic's regex engine reads \d as any Unicode digit (６３００２, ٦٣٠٠٢, 𝟔𝟑𝟎𝟎𝟐).
-Code = Annotated[str, BeforeValidator(_to_code), Field(pattern=r"^[0-9]{3}([0-9]{2}){0,2}$")]
-DeptCode = Annotated[str, BeforeValidator(_to_code), Field(pattern=r"^[0-9]{2,12}$")]
-# A name: one line, at most MAX_NAME characters, something visible.
-Name = Annotated[str, Field(min_length=1, json_schema_extra={"maxLength": MAX_NAME}), AfterValidator(_name)]
-OptName = Annotated[str, Field(json_schema_extra={"maxLength": MAX_NAME}), AfterValidator(_optional_name)]
-# Free text: may span lines, at most MAX_TEXT characters.
-Text = Annotated[str, Field(min_length=1, json_schema_extra={"maxLength": MAX_TEXT}), AfterValidator(_text)]
-OptText = Annotated[str, Field(json_schema_extra={"maxLength": MAX_TEXT}), AfterValidator(_optional_text)]
-Count = Annotated[int, BeforeValidator(_to_int), Field(ge=0, le=MAX_COUNT)]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=False, validate_default=True)
 
 
 # ---------------------------------------------------------------- metadata / Part 1
@@ -169,13 +48,16 @@ class Supervisor(Strict):
 
 
 class Department(Strict):
-    code: DeptCode = Field(description="部门（单位）代码，如 63002")
+    code: DeptId = Field(description="部门（单位）代码，如 63002；地区不公开部门代码时填一个稳定的小写拼音标识"
+                                     "（如 putuo-wanli），只用作文件名和网址，不印在公开文本中")
     name: Name = Field(description="部门全称")
-    supervisor: Supervisor = Field(description="主管部门")
-    affiliation: Name = Field(description="隶属关系，如 道里区政府")
+    short_name: OptName | None = Field(None, description="部门简称，如 万里街道（说明中“万里街道本部”等处使用）；不用时不填")
+    supervisor: Supervisor | None = Field(None, description="主管部门；地区不公开时不填")
+    affiliation: Name | None = Field(None, description="隶属关系，如 道里区政府；地区不公开时不填")
 
 
 class Duties(Strict):
+    intro: OptText | None = Field(None, description="逐条职责之前的总述句，如 “……是普陀区政府的派出机关，……”；没有时不填")
     items: list[Text] = Field(min_length=1, description="主要职责，逐条")
     other: list[Text] = Field(default_factory=list, description="其他职责，如 承办……交办的其他任务")
 
@@ -197,6 +79,14 @@ class Staff(Strict):
     retired: Headcount = Field(description="离退休人员")
 
 
+class UnitCounts(Strict):
+    """纳入部门预算的单位数，按单位类型（含部门本级）；公开文本只给出家数、不列各单位类型时填这里。"""
+
+    administrative: Count = Field(0, description="行政单位（家）")
+    civil_service: Count = Field(0, description="参照公务员法管理的事业单位（参公单位，家）")
+    institutional: Count = Field(0, description="其他事业单位（家）")
+
+
 class Overview(Strict):
     duties: Duties = Field(description="部门职责")
     internal_units: list[Name] = Field(default_factory=list, description="内设机构")
@@ -204,7 +94,9 @@ class Overview(Strict):
     budget_units: list[Name] = Field(
         default_factory=list, description="纳入部门预算的所属预算单位；为空则仅含部门本级"
     )
-    staff: Staff = Field(description="人员构成")
+    unit_counts: UnitCounts | None = Field(
+        None, description="纳入部门预算的单位数（含本级），按类型；合计须等于 1 + budget_units 的个数；不公开时不填")
+    staff: Staff | None = Field(None, description="人员构成；地区不公开编制数和实有人数时整项不填（不要填 0）")
 
 
 # ---------------------------------------------------------------- money views
@@ -245,7 +137,12 @@ class Balances(Strict):
 class FundSpending(Change):
     personnel: Money = Field(Decimal(0), description="基本支出·人员经费")
     public: Money = Field(Decimal(0), description="基本支出·公用经费")
+    basic: Money | None = Field(
+        None, description="基本支出（不分人员经费、公用经费）：地区只按功能分类公开基本支出合计时填此项，"
+                          "此时不填 personnel、public；人员经费、公用经费只在经济分类中区分")
     project: Money = Field(Decimal(0), description="项目支出")
+    prior_actual: Money | None = Field(
+        None, description="上年预算执行数：公开文本逐项与上年执行数（而不是上年预算数）比较时填；reason 说明与它相比的增减")
 
 
 class FunctionLine(Strict):
@@ -253,11 +150,17 @@ class FunctionLine(Strict):
 
     code: Code = Field(description="支出功能分类科目编码（项，7位）")
     name: Name = Field(description="科目名称，须与分类编码表一致")
+    purpose: OptText | None = Field(None, description="主要用途，接在“主要用于”之后的文字；说明不逐项写用途的地区不填")
     general_budget: FundSpending | None = Field(None, description="一般公共预算")
     gov_fund: FundSpending | None = Field(None, description="政府性基金预算")
     state_capital: FundSpending | None = Field(None, description="国有资本经营预算")
     special_account: FundSpending | None = Field(None, description="财政专户管理资金")
-    unit_funds: FundSpending | None = Field(None, description="单位资金")
+    unit_funds: FundSpending | None = Field(None, description="单位资金（不再细分收入来源时）")
+    business_income: FundSpending | None = Field(
+        None, description="由事业收入安排的支出（收入预算按功能分类、分来源公开的地区；与 income.business 对应）")
+    operating_income: FundSpending | None = Field(
+        None, description="由事业单位经营收入安排的支出（与 income.operating 对应）")
+    other_income: FundSpending | None = Field(None, description="由其他收入安排的支出（与 income.other 对应）")
     operating: Money = Field(Decimal(0), description="事业单位经营支出")
     to_superior: Money = Field(Decimal(0), description="上缴上级支出")
     to_subsidiary: Money = Field(Decimal(0), description="对附属单位补助支出")
@@ -304,6 +207,18 @@ class ThreePublic(Strict):
     vehicle_operation: AmountChange = Field(default_factory=AmountChange, description="公务用车运行维护费")
     reception: AmountChange = Field(default_factory=AmountChange, description="公务接待费")
     reason: OptText | None = Field(None, description="“三公”经费合计增减的主要原因")
+    vehicle_reason: OptText | None = Field(None, description="公务用车购置及运行费（小计）增减的主要原因")
+
+
+class OperatingUnits(Strict):
+    administrative: Count = Field(description="机关（行政单位）家数")
+    civil_service: Count = Field(0, description="参照公务员法管理的事业单位家数")
+
+
+class OperatingCosts(AmountChange):
+    """机关运行经费：公开文本所列的数（事实），及其所含的单位。"""
+
+    units: OperatingUnits | None = Field(None, description="机关运行经费所含的机关、参公单位家数（公开文本写明时填）")
 
 
 class Indicator(Strict):
@@ -316,6 +231,8 @@ class Indicator(Strict):
     )
     unit: OptName = Field("", description="度量单位")
     weight: Money | None = Field(None, description="权重（%）")
+    weight_inferred: bool = Field(
+        False, description="权重为推算：公开表此格为空，按权重合计 100 推得（页面上标注“推算”）")
     direction: Literal["正向", "反向"] | None = Field(None, description="指标方向性")
     note: OptText = Field("", description="备注")
 
@@ -350,21 +267,60 @@ class Procurement(Strict):
     goods: Money = Field(Decimal(0), description="货物类")
     works: Money = Field(Decimal(0), description="工程类")
     services: Money = Field(Decimal(0), description="服务类")
+    sme_reserved: Money | None = Field(None, description="面向中小企业预留的政府采购项目预算金额；不公开时不填")
+    small_micro_reserved: Money | None = Field(
+        None, description="其中预留给小型和微型企业的政府采购项目预算金额；不公开时不填")
+
+
+class VehicleCategories(Strict):
+    """车辆按用途分类（八类）的台数；合计须等于 vehicles。"""
+
+    ministerial: Count = Field(0, description="部级领导干部用车")
+    principal: Count = Field(0, description="主要领导干部用车")
+    confidential: Count = Field(0, description="机要通信用车")
+    emergency: Count = Field(0, description="应急保障用车")
+    law_enforcement: Count = Field(0, description="执法执勤用车")
+    special: Count = Field(0, description="特种专业技术用车")
+    retired_cadres: Count = Field(0, description="离退休干部用车")
+    other: Count = Field(0, description="其他用车")
 
 
 class AssetCounts(Strict):
     value: Money = Field(Decimal(0), description="金额")
-    buildings_m2: Annotated[Decimal, BeforeValidator(_to_decimal), Field(ge=0), AfterValidator(_check_decimals)] = Field(
-        Decimal(0), description="房屋（平方米）"
-    )
+    buildings_m2: Area = Field(Decimal(0), description="房屋（平方米）")
     vehicles: Count = Field(0, description="车辆（台）")
     equipment_over_1m: Count = Field(0, description="单价100万元（含）以上设备（台/套）")
     equipment_over_500k: Count = Field(0, description="单价50万元（含）以上设备（台/套）")
+    as_of: datetime.date | None = Field(None, description="统计截至日期，如 2024-08-31（公开文本写明“截至……”时填）")
+    vehicle_categories: VehicleCategories | None = Field(
+        None, description="车辆按用途分类的台数（公开文本分类列示时填）")
 
 
 class Assets(Strict):
     holdings: AssetCounts = Field(default_factory=AssetCounts, description="上年末固定资产占有")
     planned: AssetCounts = Field(default_factory=AssetCounts, description="本年拟购置")
+
+
+class PerformanceSummary(Strict):
+    """绩效目标编报情况（只公开家数、个数和金额的地区）。"""
+
+    units: Count = Field(description="开展绩效目标编报的预算单位（家）")
+    projects: Count = Field(description="编报绩效目标的项目（个）")
+    amount: Money = Field(description="涉及的项目预算资金（与项目支出合计不一定相等，不做核对）")
+
+
+class NoteSection(Strict):
+    heading: Name = Field(description="小标题，如 一、项目概况")
+    paragraphs: list[Text] = Field(default_factory=list, description="正文，逐段")
+    quarterly_plan: Annotated[list[Money], Field(min_length=4, max_length=4)] | None = Field(
+        None, description="分季度用款计划：第一至第四季度的金额（本节是年度预算安排时填）")
+
+
+class ProjectNote(Strict):
+    """项目经费情况说明：一个项目的分节说明。"""
+
+    name: Name = Field(description="项目名称，如 万里街道社区公共服务中心新建工程")
+    sections: list[NoteSection] = Field(min_length=1, description="各节，按公开顺序")
 
 
 class Explanations(Strict):
@@ -385,16 +341,11 @@ class PriorTotals(Strict):
     general_budget: Money | None = Field(None, description="上年一般公共预算拨款（公开文本所述）")
     gov_fund: Money | None = Field(None, description="上年政府性基金预算拨款（公开文本所述）")
     state_capital: Money | None = Field(None, description="上年国有资本经营预算拨款（公开文本所述）")
-
-
-class Erratum(Strict):
-    """A sentence of the published document that the data contradicts (for the 勘误 page)."""
-
-    section: Annotated[str, Field(pattern=r"^[a-z0-9_]{1,64}$")] = Field(
-        description="情况说明的小节 key，如 general_budget_expenditure")
-    code: Code | None = Field(None, description="该句对应的科目编码；整节总述句不填")
-    published: Text = Field(description="公开文本原文")
-    note: OptText | None = Field(None, description="补充说明")
+    unlisted: Balances | None = Field(
+        None, description="已知的差额：上年有、但公开文本未按科目列出的上年数，按资金来源填写（如上年有、本年取消的科目）。"
+        "填写后，各科目上年数 + 此数必须正好等于上面的合计，否则为错误（单位同 unit）")
+    unit: Literal["万元", "元"] | None = Field(
+        None, description="以上各数的记录单位；公开文本只给到万元时填 万元，不填则与本文件的 unit 相同")
 
 
 class Budget(Strict):
@@ -410,22 +361,29 @@ class Budget(Strict):
     department: Department
     overview: Overview
     income: Income
-    carryover: Balances = Field(default_factory=Balances, description="上年结转结余")
-    year_end_balance: Balances = Field(default_factory=Balances, description="年终结转结余")
+    carryover: Balances = Field(default_factory=Balances, description="上年结转结余；不公开的地区整项不写")
+    year_end_balance: Balances = Field(default_factory=Balances, description="年终结转结余；不公开的地区整项不写")
     expenditure: list[FunctionLine] = Field(description="支出功能分类（项）明细，按资金来源分列")
     basic_by_economic: list[EconomicLine] = Field(
-        default_factory=list, description="一般公共预算基本支出经济分类（款）"
+        default_factory=list, description="一般公共预算基本支出经济分类（款）；不公开的地区整项不写"
     )
     project_by_economic: list[EconomicLine] = Field(
-        default_factory=list, description="一般公共预算项目支出经济分类（款）"
+        default_factory=list, description="一般公共预算项目支出经济分类（款）；不公开的地区整项不写"
     )
-    projects: list[Project] = Field(default_factory=list, description="项目支出表")
+    projects: list[Project] = Field(
+        default_factory=list, description="项目支出表；不公开项目清单的地区整项不写（空列表表示没有项目）")
     three_public: ThreePublic = Field(default_factory=ThreePublic, description="“三公”经费上年数与原因")
-    operating_costs: AmountChange = Field(default_factory=AmountChange, description="机关运行经费")
+    operating_costs: OperatingCosts = Field(default_factory=OperatingCosts, description="机关运行经费")
     procurement: Procurement = Field(default_factory=Procurement, description="政府采购预算")
     assets: Assets = Field(default_factory=Assets, description="国有资产占有与购置")
-    performance_targets: list[PerformanceTarget] = Field(default_factory=list, description="项目支出绩效表")
+    performance_targets: list[PerformanceTarget] = Field(
+        default_factory=list, description="项目支出绩效表；不公开的地区整项不写")
+    performance_summary: PerformanceSummary | None = Field(
+        None, description="绩效目标编报情况（只公开单位数、项目数和金额的地区）")
     department_performance: DepartmentPerformance | None = Field(None, description="部门整体支出绩效目标")
+    project_notes: list[ProjectNote] = Field(default_factory=list, description="项目经费情况说明（逐个项目、分节）")
     explanations: Explanations = Field(default_factory=Explanations, description="说明中的原因文字")
     prior_totals: PriorTotals | None = Field(None, description="公开文本所述的上年合计（事实；比较句以此为准）")
-    errata: list[Erratum] = Field(default_factory=list, description="已公开文本中与数据矛盾的句子（生成勘误页）")
+    errata: list[Erratum] = Field(
+        default_factory=list,
+        description="已公开文本中的全部差错：与数据矛盾的句子、印错的单元格和数字、错字与措辞（生成勘误页）")

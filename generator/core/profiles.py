@@ -19,15 +19,18 @@ from decimal import Decimal
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 
 from generator.core.errors import GeneratorError, InputError, Problem, Severity, printable
+from generator.core.recorded import RECORDED
 from generator.core.slugs.internal import INVALID_PROFILE
-from generator.core.specs import SOURCE_MODELS, Note, SectionSpec, TableSpec, Title
+from generator.core.specs import SOURCE_MODELS, Note, PartSpec, SectionSpec, TableSpec, Title
+
+RECORDED_KEYS = tuple(RECORDED)
 
 PROFILE_DIR = Path(str(resources.files("generator.core") / "profiles"))
 LIBRARY = PROFILE_DIR / "_tables.yaml"
@@ -48,18 +51,28 @@ class GlossaryEntry(_Strict):
 
 
 class ProfileRules(_Strict):
-    operating_costs_basis: str | None = "basic_public"
+    operating_costs_basis: Literal["basic_public"] | None = "basic_public"
+    """机关运行经费的口径：basic_public 为一般公共预算基本支出中的公用经费（可核对）；不填（null）为公开文本所列的数，不核对。"""
     reason_threshold_pct: Decimal = Decimal(5)
+    """增减幅度超过此百分比而未填原因时给出警告。"""
+    code_descriptions: bool = True
+    """名词解释是否逐条附上本部门所用功能分类（项）的科目说明（为 true 时，编码表缺科目说明给出警告）。"""
+    requires: list[Literal[RECORDED_KEYS]] = []  # type: ignore[valid-type]
+    """本地区表格和说明要印出的数据（core.recorded 中的名称，如 staff、supervisor）；文件缺少时报错 missing-fact。"""
 
 
 class Profile(_Strict):
     key: str = ""
     name: Title
+    publish: bool = True
+    """false：本地区的版式（表格规格、说明模板）尚未配置：文件照常校验，render/site 不生成其页面。"""
     rules: ProfileRules = ProfileRules()
     tables: list[TableSpec]
     sections: list[SectionSpec]
     summary_note: Note = ""
     glossary: list[GlossaryEntry] = []
+    parts: list[PartSpec] | None = None
+    """公开文本的各部分及其顺序（目录）：每部分是若干小节或全部报表；不填则为标准的四部分（概况、报表、情况说明、名词解释）。"""
 
     @model_validator(mode="after")
     def _keys_are_unique(self) -> Profile:
@@ -68,6 +81,14 @@ class Profile(_Strict):
                 if key in keys[:i]:
                     raise PydanticCustomError(INVALID_PROFILE.slug, "{message}", {
                         "message": f"{field} 中的 key“{key}”重复", "at": (field, i, "key")})
+        placed: list[str] = []
+        for i, part in enumerate(self.parts or []):
+            for j, key in enumerate(part.sections):
+                if self.section(key) is None or key in placed:
+                    why = "已排在前面的部分中" if key in placed else "不在 sections 中"
+                    raise PydanticCustomError(INVALID_PROFILE.slug, "{message}", {
+                        "message": f"parts 中的小节“{key}”{why}", "at": ("parts", i, "sections", j)})
+                placed.append(key)
         return self
 
     def table(self, key: str) -> TableSpec | None:
@@ -135,6 +156,12 @@ def load(key: str) -> Profile:
         raise KeyError(key)
     path = PROFILE_DIR / f"{key}.yaml"
     return parse(path.read_text(encoding="utf-8"), _shown(path), key)
+
+
+def position(key: str, loc: tuple[Any, ...]) -> tuple[str, int | None]:
+    """(file as shown, line) of ``loc`` in the shipped profile ``key``: where a later check points its problem."""
+    path = PROFILE_DIR / f"{key}.yaml"
+    return _shown(path), _line(Lines(path.read_text(encoding="utf-8")), loc)
 
 
 @cache

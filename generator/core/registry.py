@@ -2,7 +2,12 @@
 
 ``generator/core/reference/<year>.yaml`` lists function codes (类/款/项, with the 科目说明 that
 Part 4 prints) and economic codes (类/款 and local 7-digit extensions). A budget of year Y
-uses the newest registry whose year is not after Y.
+uses the newest registry whose year is not after Y. A repository may keep its own year-versioned
+list beside the budgets (``budgets/_codes/<year>.yaml``, read by ``load.codes``); it is merged over
+the package's (:func:`merged`), its entries winning.
+
+Names that differ only in the width of their parentheses (``维修(护)费`` / ``维修（护）费``) are the
+same name (:func:`same_name`).
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ class CodeEntry:
     local: bool = False
 
     def accepts(self, name: str) -> bool:
-        return name == self.name or name in self.aliases
+        return any(same_name(name, known) for known in (self.name, *self.aliases))
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,26 @@ class Registry:
     def economic_name(self, code: str) -> str:
         entry = self.economic.get(code)
         return entry.name if entry else ""
+
+
+_WIDE = str.maketrans("()", "（）")
+
+
+def same_name(a: str, b: str) -> bool:
+    """Two names of a code are the same when they differ only in ASCII vs full-width parentheses."""
+    return a.translate(_WIDE) == b.translate(_WIDE)
+
+
+def merged(base: Registry, extra: Registry) -> Registry:
+    """``base`` with ``extra``'s entries added or replacing (a repository's code list over the package's)."""
+    return Registry(year=base.year, function={**base.function, **extra.function},
+                    economic={**base.economic, **extra.economic})
+
+
+def from_data(year: int, data: dict[str, Any]) -> Registry:
+    """A registry from the data of a reference file (already checked: see ``load.codes``)."""
+    return Registry(year=year, function=_entries(data.get("function") or []),
+                    economic=_entries(data.get("economic") or []))
 
 
 def parent(code: str) -> str | None:
@@ -85,8 +110,4 @@ def for_year(year: int) -> Registry:
         return Registry(year=year)
     chosen = years[-1]
     data = yaml.safe_load((REFERENCE_DIR / f"{chosen}.yaml").read_text(encoding="utf-8"))
-    return Registry(
-        year=chosen,
-        function=_entries(data.get("function", [])),
-        economic=_entries(data.get("economic", [])),
-    )
+    return from_data(chosen, data)

@@ -24,8 +24,9 @@ from pydantic_core import PydanticCustomError
 from generator.core.facts import FACTS
 from generator.core.measures import KINDS, MEASURES, Kind
 from generator.core.money import DEFAULT_FORMAT, FORMAT_PATTERN
+from generator.core.recorded import RECORDED
 from generator.core.slugs.internal import INVALID_PROFILE
-from generator.core.vocabulary import FUNDS
+from generator.core.vocabulary import FUNDS, SPENDING_SOURCES
 
 MAX_HEADER_LEVELS = 4  # the Excel import looks for a header of one to four rows
 Key = Annotated[str, Field(pattern=r"^[a-z0-9_]{1,64}$")]
@@ -35,6 +36,12 @@ Note = Annotated[str, Field(max_length=10_000)]
 NumberFormat = Annotated[str, Field(pattern=FORMAT_PATTERN)]
 Fund = Literal["general_budget", "gov_fund", "state_capital", "special_account", "unit_funds"]
 assert set(FUNDS) == set(Fund.__args__)  # type: ignore[attr-defined]
+# Every block a function line can hold: the funds, and spending financed by a named income source
+SpendingSource = Literal["general_budget", "gov_fund", "state_capital", "special_account", "unit_funds",
+                         "business_income", "operating_income", "other_income"]
+assert set(SPENDING_SOURCES) == set(SpendingSource.__args__)  # type: ignore[attr-defined]
+# A printed text that may name the year: {year} (本年), {prior_year} (上年), {dept} (部门名称)
+Template = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^(?:[^{}]|\{(?:year|prior_year|dept|unit)\})*$")]
 
 
 def _known_fact(name: str) -> str:
@@ -46,6 +53,17 @@ def _known_fact(name: str) -> str:
 
 
 FactName = Annotated[str, AfterValidator(_known_fact)]
+
+
+def _known_recorded(name: str) -> str:
+    if name not in RECORDED:
+        raise PydanticCustomError(INVALID_PROFILE.slug, "未知的数据“{name}”（可用：{known}）",
+                                  {"name": name, "known": "、".join(RECORDED)})
+    return name
+
+
+# A recorded fact a locality may leave out (generator.core.recorded): staff, projects, purposes …
+RecordedName = Annotated[str, AfterValidator(_known_recorded)]
 # "{n}、" or "（{n}）": how a numbered item is labelled; {n} becomes 一, 二, 三 … counted within its list
 NumberStyle = Annotated[str, Field(pattern=r"^[^{}]{0,5}\{n\}[^{}]{0,5}$")]
 
@@ -62,7 +80,7 @@ class FunctionSource(_Spec):
 
     rows: Literal["function"]
     """行来源：`function`。"""
-    funds: list[Fund] | None = None
+    funds: list[SpendingSource] | None = None
     """只列出这些资金来源有支出的行（不填则看本表各金额列）。"""
 
 
@@ -82,6 +100,8 @@ class FactItem(_Spec):
     """项目名称，如 `本年收入合计`。"""
     fact: FactName
     """显示的数字（部门级数字的名称，如 `income.total`）。"""
+    split: dict[SpendingSource, FactName] = {}
+    """按资金来源分列的各列（量 `left.<来源>`、`right.<来源>`）显示的数字，如 `{general_budget: spending.general_budget}`。"""
     number: NumberStyle | None = None
     """编号样式，如 `"{n}、"` 或 `"（{n}）"`；`{n}` 按本列表中带编号的条目依次为一、二、三……"""
     optional: bool = False
@@ -91,8 +111,8 @@ class FactItem(_Spec):
 class ClassItems(_Spec):
     """本部门有支出的每个功能分类“类”一行：名称为类名，金额为所列资金来源的支出。"""
 
-    classes: list[Fund] = Field(min_length=1)
-    """计入金额的资金来源，如 `[general_budget, gov_fund, state_capital]`。"""
+    classes: list[SpendingSource] = Field(min_length=1)
+    """计入金额的资金来源，如 `[general_budget, gov_fund, state_capital]`（按来源分列的列显示其中每一来源）。"""
     number: NumberStyle | None = None
     """编号样式，同上。"""
 
@@ -189,6 +209,8 @@ class TotalRow(_Spec):
     """合计行的名称。"""
     span: int | None = Field(None, ge=1)
     """名称横跨前几列（展开为文字表格时写在其中最后一列）；不填则为开头的文字、编码列数。"""
+    blank_when_empty: bool = False
+    """为 `true` 时，本表无数据则合计行的金额留空（而不是 0）。"""
 
 
 class TableSpec(_Spec):
@@ -200,6 +222,10 @@ class TableSpec(_Spec):
     """表格标题；Excel 导入按标题找工作表。"""
     code: Annotated[str, Field(min_length=1, max_length=40)] | None = None
     """表格编号，如 `部门公开表01`；不填则按顺序编为“表1”“表2”……"""
+    heading: Template | None = None
+    """印在表格上方的标题，可含 `{year}`（本年），如 `{year}年部门收入预算总表`；不填则为 `title`。"""
+    caption: Template = "单位名称：{dept}　　单位：{unit}"
+    """表格上方的一行：`{dept}` 为部门名称，`{unit}` 为金额单位，如 `编制部门：{dept}　　单位：{unit}`。"""
     source: Source
     """行来源及其参数，如 `{rows: function}`、`{rows: economic, view: basic}`。"""
     columns: list[ColumnSpec] = Field(min_length=1, max_length=60)
@@ -212,9 +238,12 @@ class TableSpec(_Spec):
     """金额的数字格式：`0.00`（两位小数，默认）、`#,##0.00`、`#,##0`（千分位、取整）、
     `shortest`（最多两位小数，末尾的 0 不写）。"""
     empty_note: Note = "注：本表无数据。"
-    """本表无数据时表格下方的说明。"""
+    """本表无数据时表格下方的说明；可含 `{year}`。"""
     template: Key | None = None
     """自定义模板名（`generator/publish/templates/tables/<template>.md.j2`）；不填则用通用表格。"""
+    needs: list[RecordedName] = []
+    """本表另外要印出的数据（地区可能不公开的，如 `staff`）；行来源和各列本身需要的（如项目清单、
+    人员经费/公用经费划分）自动计入。文件没有这些数据而地区模板列了本表时，校验报错 `missing-fact`。"""
 
     @model_validator(mode="after")
     def _columns_fit_source(self) -> TableSpec:
@@ -248,6 +277,26 @@ class TableSpec(_Spec):
             out.append((("total", "span"), f"合计行名称横跨 {self.total.span} 列，但本表只有 {len(self.columns)} 列"))
         return out
 
+    def required(self) -> list[str]:
+        """The recorded facts this table prints (generator.core.recorded): its source's, its columns', its own."""
+        out = list(self.needs)
+        rows = self.source.rows
+        if rows in ("projects", "performance_targets"):
+            out.append(rows)
+        if isinstance(self.source, EconomicSource):
+            out.append("basic_by_economic" if self.source.view == "basic" else "project_by_economic")
+        names = [c.measure for c in self.columns]
+        if isinstance(self.source, PairSource):
+            names += [i.fact for b in self.source.blocks for i in (*b.left, *b.right) if isinstance(i, FactItem)]
+        if rows in ("function", "department", "pairs") and any(
+                n.split(".")[-1] in ("personnel", "public") for n in names):
+            out.append("personnel_split")
+        return list(dict.fromkeys(out))
+
+    def printed_title(self, year: int) -> str:
+        """The title as printed above the table (``heading`` with its year filled in, else ``title``)."""
+        return fill(self.heading or self.title, year=year)
+
     def kind_of(self, column: ColumnSpec) -> Kind:
         return column.kind or MEASURES[self.source.rows][column.measure].kind
 
@@ -261,6 +310,13 @@ class TableSpec(_Spec):
                 break
             span += 1
         return max(span, 1)
+
+
+def fill(text: str, year: int, dept: str = "", unit: str = "") -> str:
+    """A profile text with its placeholders ({year}, {prior_year}, {dept}, {unit}) filled in (no other braces)."""
+    for name, value in (("{year}", str(year)), ("{prior_year}", str(year - 1)), ("{dept}", dept), ("{unit}", unit)):
+        text = text.replace(name, value)
+    return text
 
 
 KIND_WORDS = {"text": "文字", "code": "编码", "money": "金额", "number": "数值"}
@@ -312,7 +368,8 @@ def header_cells(paths: list[tuple[str, ...]] | list[list[str]]) -> list[list[He
 # ---------------------------------------------------------------- sections
 
 
-LINES = {**{f"function.{f}": f for f in FUNDS}, "economic.basic": "basic", "economic.project": "project"}
+LINES = {**{f"function.{f}": f for f in FUNDS}, "function.fiscal": "fiscal", "economic.basic": "basic",
+         "economic.project": "project"}
 
 
 def _known_lines(name: str) -> str:
@@ -337,15 +394,29 @@ class SectionSpec(_Spec):
     key: Key
     """小节 key；勘误的 `section` 填它。"""
     title: Title
-    """小节标题。"""
+    """小节标题；可含 `{year}`、`{prior_year}`、`{dept}`，如 `一、{year}年“三公”经费预算情况说明`。"""
     template: Key | None = None
     """模板名（`generator/publish/templates/sections/<template>.md.j2`），不填则与 key 相同。"""
     lines: Annotated[str, AfterValidator(_known_lines)] | None = None
-    """逐项说明的科目列表：`function.<资金来源>`（功能分类，如 `function.general_budget`）或
+    """逐项说明的科目列表：`function.<资金来源>`（功能分类，如 `function.general_budget`；`function.fiscal`
+    为财政拨款三项合计，带各行的用途和上年执行数）或
     `economic.basic`、`economic.project`（经济分类）；勘误的 `code` 必须是其中之一。"""
     change: Change | None = None
     """总述句所说的增减，勘误页据此列出算式。"""
+    needs: list[RecordedName] = []
+    """本节要印出的数据（地区可能不公开的，如 `staff`、`unit_counts`）；文件没有而地区模板列了本节时，校验报错 `missing-fact`。"""
 
     @property
     def template_name(self) -> str:
         return self.template or self.key
+
+
+class PartSpec(_Spec):
+    """公开文本的一个部分（目录中的一项）：标题和其中依次排列的小节，或全部报表。"""
+
+    title: Title
+    """目录中的名称，如 `部门主要职能`；页面上写作“一、部门主要职能”。"""
+    sections: list[Key] = []
+    """本部分依次排列的小节（`sections` 中的 key）。"""
+    tables: bool = False
+    """为 `true` 时，本部分是全部公开报表（按 `tables` 的顺序，标题前编号 1. 2. ……）。"""

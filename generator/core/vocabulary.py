@@ -15,6 +15,13 @@ FUND_NAMES = {
     "unit_funds": "单位资金",
 }
 FISCAL_FUNDS = ("general_budget", "gov_fund", "state_capital")  # 财政拨款
+# Spending a line finances from a named income source (where the 收入预算总表 is classified by function and
+# split by source: 事业收入 / 事业单位经营收入 / 其他收入); Harbin-style files record these as unit_funds.
+INCOME_FUNDS: tuple[str, ...] = ("business_income", "operating_income", "other_income")
+INCOME_FUND_NAMES = {"business_income": "事业收入", "operating_income": "事业单位经营收入", "other_income": "其他收入"}
+# The income line each of them spends (Income field).
+INCOME_FUND_SOURCE = {"business_income": "business", "operating_income": "operating", "other_income": "other"}
+SPENDING_SOURCES: tuple[str, ...] = FUNDS + INCOME_FUNDS  # every block a function line can hold
 
 # 一般公共预算“三公”经费, in the order the tables list them, and the economic 款 each must equal.
 THREE_PUBLIC = {"outbound": "因公出国（境）费", "vehicle_purchase": "公务用车购置费",
@@ -80,3 +87,18 @@ def cn_index(i: int) -> str:
 # (generator.check.rules.markers reads it, the guide quotes it).
 TODO = "待填写"
 MARKER = f"# {TODO}"
+
+# The 勘误 page: the parts of a published document an erratum can point at, and the kinds of slip.
+ERRATUM_PARTS = {
+    "overview": "第一部分 部门概况",
+    "tables": "第二部分 部门预算公开报表",
+    "sections": "第三部分 部门预算情况说明",
+    "glossary": "第四部分 名词解释",
+}
+ERRATUM_CATEGORIES = {
+    "arithmetic": "计算错误",
+    "precision": "精度",
+    "wording": "文字",
+    "contradiction": "自相矛盾",
+    "itemisation": "分项与预算数不符",
+}

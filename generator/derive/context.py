@@ -17,8 +17,10 @@ from generator.core import totals
 from generator.core.explained import ExplainedLine, lines_for
 from generator.core.facts import INCOME_NAMES, Facts
 from generator.core.model import Budget
+from generator.core.money import convert
 from generator.core.profiles import Profile
 from generator.core.registry import Registry, lineage
+from generator.core.specs import fill
 from generator.core.vocabulary import FISCAL_FUNDS, FISCAL_LABELS, FUNDS, cn_index
 from generator.derive import tables
 from generator.derive.layout import Table
@@ -54,7 +56,7 @@ class PageContext:
     tables: dict[str, Table]  # by table key, in the profile's order
     lines: dict[str, list[ExplainedLine]]  # the lines each section explains, by section key
     p: Phrases
-    staff: Staff
+    staff: Staff | None  # None: the locality does not publish staff counts
     glossary: list[GlossaryItem]
     income_sources: list[tuple[str, Decimal]]  # (label, amount) of every income source with an amount
     classes: list[tuple[str, Decimal]]  # (类 name, spending of all funds)
@@ -82,11 +84,21 @@ class PageContext:
     def income_reason(self) -> str | None:
         return self.b.income.general_budget.reason if self.b.income.general_budget else None
 
+    def prior_total(self, key: str) -> Decimal | None:
+        """A prior-year total the document states (``prior_totals``), in the file's unit; None when not stated."""
+        pt = self.b.prior_totals
+        value = getattr(pt, key) if pt is not None else None
+        return None if value is None or pt is None else convert(value, pt.unit or self.b.unit, self.b.unit)
+
+    def fill(self, text: str, unit: str = "") -> str:
+        """A profile text with {year}, {prior_year}, {dept} (and {unit}) filled in."""
+        return fill(text, self.year, self.dept, unit)
+
     def vars(self) -> dict[str, Any]:
         """The names a template sees: every field and the properties above."""
         out = {f.name: getattr(self, f.name) for f in fields(self)}
         out.update(dept=self.dept, year=self.year, prior_year=self.prior_year, unit=self.unit,
-                   income_reason=self.income_reason, cn=cn_index)
+                   income_reason=self.income_reason, cn=cn_index, fill=self.fill, prior_total=self.prior_total)
         return out
 
 
@@ -97,8 +109,10 @@ def staff_change(current: int, prior: int | None) -> str:
     return f"增加{d}人" if d > 0 else (f"减少{-d}人" if d < 0 else "无变化")
 
 
-def staff(b: Budget) -> Staff:
+def staff(b: Budget) -> Staff | None:
     s = b.overview.staff
+    if s is None:
+        return None
     actual = s.in_service.current + s.retired.current
     prior = None if s.in_service.prior is None or s.retired.prior is None else s.in_service.prior + s.retired.prior
     return Staff(s.establishment.administrative + s.establishment.institutional + s.establishment.worker, actual,
@@ -108,7 +122,8 @@ def staff(b: Budget) -> Staff:
 
 def glossary(b: Budget, reg: Registry, profile: Profile) -> list[GlossaryItem]:
     items = [(g.term, g.joiner, g.text) for g in profile.glossary]
-    for line in sorted(b.expenditure, key=lambda x: x.code):
+    # the 科目说明 of each 项 the department uses, where the profile's glossary appends them
+    for line in sorted(b.expenditure, key=lambda x: x.code) if profile.rules.code_descriptions else ():
         entry = reg.function.get(line.code)
         if not entry or not entry.description or not totals.line_total(line):
             continue

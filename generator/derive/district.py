@@ -11,12 +11,19 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from generator.core import totals
-from generator.core.model import Budget
+from generator.core.facts import Facts
+from generator.core.model import Budget, Department
 from generator.core.money import YearChange, convert, total, year_change
 
 WAN = "万元"
 THREE_PUBLIC = "“三公”经费"
+# The group of departments whose locality does not publish a 主管部门 (``department.supervisor`` left out).
+NO_SUPERVISOR = ("", "未公开主管部门")
+
+
+def supervisor(d: Department) -> tuple[str, str]:
+    """(code, name) of the department's 主管部门, or :data:`NO_SUPERVISOR`."""
+    return (d.supervisor.code, d.supervisor.name) if d.supervisor is not None else NO_SUPERVISOR
 
 
 def three_public(b: Budget) -> tuple[Decimal, Decimal | None]:
@@ -51,19 +58,19 @@ class Headline:
 
 
 def headline(b: Budget) -> Headline:
-    def wan(value: Decimal | None) -> Decimal | None:
-        return None if value is None else convert(value, b.unit, WAN)
+    """The priors are the headline's own facts (``….prior``): the total the document states (``prior_totals``)
+    when recorded, else the sum of the line priors — so the year page compares as the 情况说明 does."""
+    f = Facts(b)
 
-    t = totals.totals(b)
-    three, three_prior = three_public(b)
-    oc = b.operating_costs
+    def amount(current: str, prior: str) -> Amount:
+        last = f[prior]
+        return Amount(convert(f.amount(current), b.unit, WAN), None if last is None else convert(last, b.unit, WAN))
+
     d = b.department
-
-    def amount(current: Decimal, prior: Decimal | None) -> Amount:
-        return Amount(convert(current, b.unit, WAN), wan(prior))
-
-    return Headline(d.code, d.name, d.supervisor.code, d.supervisor.name, amount(t.spending, t.prior_spending),
-                    amount(three, three_prior), amount(oc.amount, oc.prior))
+    return Headline(d.code, d.name, *supervisor(d),
+                    amount("spending.total", "spending.prior"),
+                    amount("three_public.total", "three_public.total.prior"),
+                    amount("operating_costs.amount", "operating_costs.prior"))
 
 
 @dataclass(frozen=True)

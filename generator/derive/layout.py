@@ -13,7 +13,7 @@ from functools import cached_property
 from typing import Literal
 
 from generator.core.money import DEFAULT_FORMAT, decimals, format_number, rounded
-from generator.core.specs import HeaderCell, TableSpec, header_cells
+from generator.core.specs import HeaderCell, TableSpec, fill, header_cells
 
 CellKind = Literal["text", "code", "money", "number"]
 Cell = str | Decimal
@@ -76,6 +76,14 @@ class Table:
     @property
     def title(self) -> str:
         return self.spec.title if self.spec else self.key
+
+    def caption(self, dept: str, year: int) -> str:
+        """The line above the table (编制部门 / 单位名称, unit), as the spec words it."""
+        return fill(self.spec.caption, year, dept, self.unit) if self.spec else f"单位：{self.unit}"
+
+    def note(self, year: int) -> str:
+        """The empty-table note, its year filled in."""
+        return fill(self.spec.empty_note, year) if self.spec else ""
 
     def column(self, measure: str) -> Column:
         """The first column that shows ``measure`` (custom templates read cells by measure, not position)."""
@@ -155,7 +163,8 @@ class Layout:
 def _sticky_columns(columns: list[Column]) -> int:
     if not columns or columns[0].numeric:
         return 0
-    return 2 if columns[0].kind == "code" and len(columns) > 1 and not columns[1].numeric else 1
+    # a code column and its name stay together; codes split over 类|款|项 columns (Shanghai) keep only the first
+    return 2 if columns[0].kind == "code" and len(columns) > 1 and columns[1].kind == "text" else 1
 
 
 def _sticky(first: int, last: int, sticky: int) -> int:

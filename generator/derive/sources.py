@@ -32,7 +32,7 @@ from generator.core.specs import (
     PairSource,
     TableSpec,
 )
-from generator.core.vocabulary import cn_index
+from generator.core.vocabulary import SPENDING_SOURCES, cn_index
 from generator.derive import trees
 from generator.derive.layout import Cell, RowKind
 
@@ -118,9 +118,13 @@ def _on_leaf(fn: Callable[[tuple[str, Decimal]], Decimal], code: str, amount: De
     return fn((code, amount))
 
 
-def _items(items: list[FactItem | ClassItems], basis: Basis) -> list[tuple[str, Decimal]]:
-    """(label as shown, amount in the table's unit) of a list of items, numbered within the list."""
-    out: list[tuple[str, Decimal]] = []
+Item = tuple[str, Decimal, dict[str, Decimal]]
+
+
+def _items(items: list[FactItem | ClassItems], basis: Basis) -> list[Item]:
+    """(label as shown, amount, amounts by spending source) of a list of items in the table's unit, numbered
+    within the list."""
+    out: list[Item] = []
     n = 0
 
     def numbered(style: str | None, label: str) -> str:
@@ -135,10 +139,13 @@ def _items(items: list[FactItem | ClassItems], basis: Basis) -> list[tuple[str, 
             value = basis.facts.amount(item.fact)
             if item.optional and not value:
                 continue
-            out.append((numbered(item.number, item.label), basis.money(value)))
+            split: dict[str, Decimal] = {src: basis.money(basis.facts.amount(fact)) for src, fact in item.split.items()}
+            out.append((numbered(item.number, item.label), basis.money(value), split))
         else:
+            by_source = {src: dict(basis.class_totals((src,))) for src in item.classes}
             for name, value in basis.class_totals(tuple(item.classes)):
-                out.append((numbered(item.number, name), basis.money(value)))
+                split = {str(src): basis.money(by_source[src].get(name, Decimal(0))) for src in item.classes}
+                out.append((numbered(item.number, name), basis.money(value), split))
     return out
 
 
@@ -152,8 +159,9 @@ def pair_rows(spec: TableSpec, basis: Basis) -> Body:
             values: dict[str, Cell] = {}
             sides = []
             for side, items in (("left", left), ("right", right)):
-                label, amount = items[i] if i < len(items) else ("", "")
+                label, amount, split = items[i] if i < len(items) else ("", "", {})
                 values[f"{side}.label"], values[f"{side}.amount"] = label, amount
+                values.update({f"{side}.{src}": split.get(src, "") for src in SPENDING_SOURCES})
                 sides.append(_NUMBERING.sub("", label))
             rows.append(BodyRow(values, block.kind, 0, " | ".join(sides), " | ".join(sides), tuple(sides)))
     return rows, False
@@ -170,7 +178,9 @@ def department_rows(spec: TableSpec, basis: Basis) -> Body:
     if source.empty_when_zero and not any(values.values()):
         return [], True
     d = basis.budget.department
-    units = ((d.supervisor.code, d.supervisor.name, "group", 0), (d.code, d.name, "leaf", 1))
+    # A supervisor row above the department's own when the file records one (absent: the department alone).
+    units = (((d.supervisor.code, d.supervisor.name, "group", 0), (d.code, d.name, "leaf", 1)) if d.supervisor
+             else ((d.code, d.name, "leaf", 0),))
     return [BodyRow({**values, "code": code, "name": name}, kind, level, code, f"{code} {name}")  # type: ignore[arg-type]
             for code, name, kind, level in units], False
 

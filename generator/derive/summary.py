@@ -14,10 +14,10 @@ from decimal import Decimal
 from markupsafe import Markup
 
 from generator.core import totals
+from generator.core.facts import Facts
 from generator.core.model import AmountChange, Budget
 from generator.core.money import total
 from generator.core.profiles import Profile
-from generator.core.vocabulary import FISCAL_FUNDS
 from generator.derive.district import three_public
 from generator.derive.phrases import Phrases
 
@@ -41,7 +41,7 @@ class Link:
 @dataclass(frozen=True)
 class Figure:
     label: str
-    amount: Markup  # "977.40万元", in the page's display unit
+    amount: Markup  # "977.40万元": always 万元, as the year and home pages
     # "比上年预算增加…，增长…%", "与上年预算持平"…; empty when no prior year is recorded; None: not compared
     # (basic and project spending have no recorded prior of their own)
     change: Markup | None
@@ -61,8 +61,10 @@ def _prior(parts: list[Decimal | None]) -> Decimal | None:
 
 
 def summary(b: Budget, profile: Profile) -> Summary:
-    p = Phrases(b.unit, b.display_unit)
+    # 万元 whatever the tables print (a 元 locality's nine-digit figures are unreadable here), as on the year pages
+    p = Phrases(b.unit, "万元")
     t = totals.totals(b)
+    f = Facts(b)
     tables = {s.key: (profile.number(s.key), s.title) for s in profile.tables}
     sections = {s.key for s in profile.sections}
 
@@ -89,13 +91,14 @@ def summary(b: Budget, profile: Profile) -> Summary:
         ("公务接待费", [tp.reception]),
     ]
     three, three_prior = three_public(b)
-    fiscal = total(t.by_fund[f] for f in FISCAL_FUNDS)
+    fiscal = f.amount("spending.fiscal")
     oc = b.operating_costs
     return Summary((
-        figure("支出预算合计", t.spending, t.prior_spending, "expenditure_summary"),
+        # the priors a headline compares with: the totals the document states (prior_totals), else line sums
+        figure("支出预算合计", t.spending, f["spending.prior"], "expenditure_summary"),
         figure("基本支出", t.basic, None, "expenditure_summary", of=t.spending, level=1),
         figure("项目支出", t.project, None, "expenditure_summary", of=t.spending, level=1),
-        figure("财政拨款支出", fiscal, _prior([t.prior_by_fund[f] for f in FISCAL_FUNDS]), "fiscal_summary"),
+        figure("财政拨款支出", fiscal, f["spending.fiscal.prior"], "fiscal_summary"),
         figure("“三公”经费", three, three_prior, "three_public"),
         *(figure(label, total(x.amount for x in group), _prior([x.prior for x in group]), "three_public", level=1)
           for label, group in items),

@@ -42,7 +42,7 @@ def build_table(spec: TableSpec, budget: Budget, registry: Registry, facts: Fact
     body, empty = ROW_SOURCES[spec.source.rows](spec, Basis(budget, registry, facts, unit))
     rows = [_row(r, columns) for r in body]
     if spec.total.position != "none":
-        total_row = _total_row(spec, columns, rows)
+        total_row = _total_row(spec, columns, rows, empty and spec.total.blank_when_empty)
         rows = [total_row, *rows] if spec.total.position == "top" else [*rows, total_row]
     return Table(spec.key, columns, rows, empty, spec, unit, merged_columns(spec))
 
@@ -51,14 +51,14 @@ def _row(r: BodyRow, columns: list[Column]) -> Row:
     return Row([r.values.get(c.measure, "") for c in columns], r.kind, r.level, r.key, r.label, r.sides)
 
 
-def _total_row(spec: TableSpec, columns: list[Column], body: list[Row]) -> Row:
+def _total_row(spec: TableSpec, columns: list[Column], body: list[Row], blank: bool = False) -> Row:
     """The sums of the top-level rows; the label in the last of the columns it spans (the others blank)."""
     span = spec.label_span()
     cells: list[Cell] = []
     for i, column in enumerate(columns):
         if i < span:
             cells.append(spec.total.label if i == span - 1 else "")
-        elif column.kind == "money":
+        elif column.kind == "money" and not blank:
             cells.append(total(c for r in body if r.level == 0 and isinstance(c := r.cells[i], Decimal)))
         else:
             cells.append("")

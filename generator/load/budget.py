@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 from generator.core import slugs
 from generator.core.errors import InputError, Problem, Severity, printable
 from generator.core.model import Budget, short_repr
+from generator.core.registry import Registry
 from generator.load.loader import Document, decode, parse
 
 # pydantic's own error types that have a slug; the model's custom errors (PydanticCustomError) are typed by slug.
@@ -37,9 +38,10 @@ class Loaded:
     document: Document
     budget: Budget
     digest: str = ""  # sha256 of the file's bytes: the cache key of everything derived from it
+    registry: Registry | None = None  # the package's codes for its year merged with the repository's (load.codes)
 
 
-def schema_problem(doc: Document, err: Any) -> Problem:
+def schema_problem(doc: Document, err: Any, model: type[BaseModel] = Budget) -> Problem:
     loc = tuple(err["loc"])
     kind = err["type"]
     if kind in slugs.CATALOGUE:
@@ -50,7 +52,7 @@ def schema_problem(doc: Document, err: Any) -> Problem:
     given = err.get("input")
     if slug == "unknown-key":
         message = f"未知字段“{name}”"
-        guess = difflib.get_close_matches(name, _field_names(), n=1, cutoff=0.7)
+        guess = difflib.get_close_matches(name, _field_names(model), n=1, cutoff=0.7)
         if guess:
             message += f"，是不是“{guess[0]}”？"
     elif slug == "missing-field":
@@ -68,10 +70,10 @@ def schema_problem(doc: Document, err: Any) -> Problem:
 
 
 @functools.cache
-def _field_names() -> list[str]:
+def _field_names(root: type[BaseModel] = Budget) -> list[str]:
     """Every key the schema knows, for “did you mean” hints on misspelt keys."""
     names: set[str] = set()
-    todo: list[type[BaseModel]] = [Budget]
+    todo: list[type[BaseModel]] = [root]
     seen: set[type[BaseModel]] = set()
     while todo:
         model = todo.pop()

@@ -43,7 +43,8 @@ FIELD_LABELS = {
     "content": "内容",
 }
 # Parts of a budget only the 情况说明 shows (and the prior-year figures and reasons of every line).
-NARRATIVE_PARTS = ("errata", "overview", "explanations", "operating_costs", "procurement", "assets")
+# prior_totals: the stated prior-year totals move the 情况说明 comparisons
+NARRATIVE_PARTS = ("errata", "overview", "explanations", "prior_totals", "operating_costs", "procurement", "assets")
 # Lists whose items are the rows of a row source (``source.rows``), with the economic view they are.
 ITEM_LISTS = {"expenditure": ("function", None), "basic_by_economic": ("economic", "basic"),
               "project_by_economic": ("economic", "project"), "projects": ("projects", None),

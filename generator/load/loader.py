@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 from yaml.constructor import ConstructorError
@@ -105,7 +105,20 @@ _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 _FastLoader: Any = None
 if getattr(yaml, "__with_libyaml__", False):
     class _FastLoader(yaml.CSafeLoader):  # type: ignore[no-redef]
-        pass
+        # A scalar's implicit tag depends only on its text and quoting (no path resolvers are registered),
+        # and a budget repeats the same few: resolved once each instead of by regular expressions every time.
+        _resolved: ClassVar[dict[tuple[str, Any], str]] = {}
+
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+            if kind is not yaml.ScalarNode or self.yaml_path_resolvers:
+                return super().resolve(kind, value, implicit)
+            key = (value, implicit)
+            tag = self._resolved.get(key)
+            if tag is None:
+                if len(self._resolved) > 50_000:
+                    self._resolved.clear()
+                tag = self._resolved[key] = super().resolve(kind, value, implicit)
+            return tag
 
     for _tag, _fn in _Loader.yaml_constructors.items():
         _FastLoader.add_constructor(_tag, _fn)

@@ -11,7 +11,7 @@ from generator.core.mdtext import md_escape
 from generator.core.model import Budget
 from generator.core.profiles import Profile
 from generator.derive.context import PageContext
-from generator.derive.layout import Cell, Column, Table
+from generator.derive.layout import Cell, Table
 from generator.publish.xlsx import export_bytes
 
 DATA_DIR = "data"
@@ -21,22 +21,30 @@ _FIXED_TIME = (2000, 1, 1, 0, 0, 0)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _csv_cell(value: Cell, column: Column) -> str:
-    """A CSV cell; text that spreadsheet programs would run as a formula gets a leading apostrophe."""
-    text = column.text(value)
+def _csv_cell(value: Cell, text: str) -> str:
+    """A CSV cell (``text`` is the value as printed); text that spreadsheet programs would run as a formula gets
+    a leading apostrophe."""
     return "'" + text if not isinstance(value, Decimal) and text.startswith(_FORMULA_START) else text
 
 
-def table_csv(table: Table) -> bytes:
+def cell_texts(table: Table) -> list[list[str]]:
+    """Every body cell as printed (:meth:`Column.text`), row by row: computed once for the CSV and the JSON."""
+    columns = table.columns
+    return [[c.text(v) for v, c in zip(r.cells, columns, strict=True)] for r in table.rows]
+
+
+def table_csv(table: Table, texts: list[list[str]] | None = None) -> bytes:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow([c.label for c in table.columns])
-    for row in table.rows:
-        writer.writerow([_csv_cell(v, c) for v, c in zip(row.cells, table.columns, strict=True)])
+    if texts is None:
+        texts = cell_texts(table)
+    for row, shown in zip(table.rows, texts, strict=True):
+        writer.writerow([_csv_cell(v, t) for v, t in zip(row.cells, shown, strict=True)])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
-def budget_json(budget: Budget, built: dict[str, Table]) -> bytes:
+def budget_json(budget: Budget, built: dict[str, Table], texts: dict[str, list[list[str]]] | None = None) -> bytes:
     data = {
         "budget": budget.model_dump(mode="json"),
         "tables": {
@@ -44,7 +52,7 @@ def budget_json(budget: Budget, built: dict[str, Table]) -> bytes:
                 "title": t.title,
                 "unit": t.unit,
                 "columns": [c.label for c in t.columns],
-                "rows": [[c.text(v) for v, c in zip(r.cells, t.columns, strict=True)] for r in t.rows],
+                "rows": texts[key] if texts is not None else cell_texts(t),
             }
             for key, t in built.items()
         },
@@ -59,11 +67,12 @@ WORKBOOK = "budget.xlsx"
 def department_files(ctx: PageContext, source_text: str | None = None, workbook: bool = True) -> dict[str, bytes]:
     """Each table as CSV; every table in one workbook in the published layout (the same file
     ``export-xlsx`` writes, which ``import-xlsx`` reads back); the whole budget as JSON."""
-    files: dict[str, bytes] = {f"{DATA_DIR}/budget.json": budget_json(ctx.b, ctx.tables)}
+    texts = {key: cell_texts(table) for key, table in ctx.tables.items()}
+    files: dict[str, bytes] = {f"{DATA_DIR}/budget.json": budget_json(ctx.b, ctx.tables, texts)}
     if workbook:
         files[f"{DATA_DIR}/{WORKBOOK}"] = workbook_bytes(ctx, source_text)
     for key, table in ctx.tables.items():
-        files[f"{DATA_DIR}/{key}.csv"] = table_csv(table)
+        files[f"{DATA_DIR}/{key}.csv"] = table_csv(table, texts[key])
     return files
 
 

@@ -34,6 +34,10 @@ def environment() -> jinja2.Environment:
         autoescape=False,  # markdown, not HTML: every YAML string goes through the `cell` filter
         keep_trailing_newline=True,
         trim_blocks=False,
+        # Templates ship with the package and do not change while it runs: compile each once and never stat
+        # its file again (a page includes and imports some 30 templates).
+        auto_reload=False,
+        cache_size=-1,
     )
     env.filters["cell"] = cell
     env.filters["md"] = md_escape

@@ -9,7 +9,7 @@ from typing import Any
 
 import jinja2
 
-from generator.core import profiles, registry, totals
+from generator.core import profiles, recorded, registry, totals
 from generator.core.money import ZERO, YearChange, convert, fmt
 from generator.derive import district, trees
 from generator.derive.trend import trend
@@ -123,8 +123,9 @@ def directory(loaded: list[Loaded]) -> list[dict[str, Any]]:
     groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     for code, item in latest.items():
         d = item.budget.department
-        groups[(d.supervisor.code, d.supervisor.name)].append(
-            {"code": code, "name": d.name, "supervisor": d.supervisor.name, "years": sorted(years[code], reverse=True)})
+        group = district.supervisor(d)
+        groups[group].append({"code": code, "name": d.name, "supervisor": group[1],
+                              "years": sorted(years[code], reverse=True)})
     return [{"supervisor": name, "departments": sorted(members, key=lambda m: m["code"])}
             for (_, name), members in sorted(groups.items())]
 
@@ -160,32 +161,49 @@ def rollup(items: list[Loaded]) -> dict[str, list[tuple[str, str, str]]]:
     return {view: [(c, names[f"{view}{c}"], fmt(v)) for c, v in sorted(sums[view].items())] for view in sums}
 
 
-def department_charts(item: Loaded, loaded: list[Loaded]) -> str:
+def department_trend(items: list[Loaded]) -> list[dict[str, Any]]:
+    """``trend`` of one department's files, from the totals the index pages keep anyway."""
+    by_budget = {id(x.budget): x for x in items}
+    return trend((x.budget for x in items), lambda b: totals_of(by_budget[id(b)]))
+
+
+def department_charts(item: Loaded, loaded: list[Loaded], history: list[dict[str, Any]] | None = None) -> str:
+    """The department page's charts; ``history`` is the department's ``trend`` over every year, when the caller
+    has computed it already (once per department, not once per year and page)."""
     b = item.budget
     reg = registry.for_year(b.year)
-    t = totals.totals(b)
+    t = totals_of(item)
     unit = b.display_unit
 
     def d(v: Decimal) -> Decimal:
         return convert(v, b.unit, unit)
 
+    published = {spec.key: spec.title for spec in profiles.load(b.profile).tables}
+
+    def table(key: str) -> tuple[str | None, str | None]:
+        """The link to a table of the page, when the department's profile publishes it."""
+        return (f"#table-{key.replace('_', '-')}", published[key]) if key in published else (None, None)
+
     classes = [(r.name, d(r.values[0])) for r in trees.function_tree(b, reg, [totals.line_total]) if r.level == 0]
     parts = [
-        charts.bars("c-func", "支出按功能分类（类）构成", classes, unit, "#table-expenditure-summary", "支出总表"),
+        charts.bars("c-func", "支出按功能分类（类）构成", classes, unit, *table("expenditure_summary")),
         charts.bars("c-bp", "基本支出与项目支出", [("基本支出", d(t.basic)), ("项目支出", d(t.project))], unit,
-                    "#table-expenditure-summary", "支出总表"),
-        charts.bars("c-pp", "基本支出中的人员经费与公用经费", [("人员经费", d(t.personnel)), ("公用经费", d(t.public))],
-                    unit, "#table-general-budget-basic", "一般公共预算基本支出表"),
+                    *table("expenditure_summary")),
     ]
+    if recorded.present(b, ("personnel_split",)):  # a locality that does not split 基本支出 has no such chart
+        parts.append(charts.bars("c-pp", "基本支出中的人员经费与公用经费",
+                                 [("人员经费", d(t.personnel)), ("公用经费", d(t.public))], unit,
+                                 *table("general_budget_basic")))
     lines = sorted(b.expenditure, key=lambda x: totals.line_total(x), reverse=True)[:8]
     cmp = [(x.name, d(p) if (p := totals.line_prior(x)) is not None else None, d(totals.line_total(x)))
            for x in lines]
     if any(p is not None for _, p, _ in cmp):
         parts.append(charts.compare("c-yoy", "主要支出项目：本年与上年预算", cmp, unit,
-                                    "#table-general-budget-expenditure", "一般公共预算支出表"))
-    history = [x.budget for x in loaded if x.budget.department.code == b.department.code]
+                                    *table("general_budget_expenditure")))
+    if history is None:
+        history = trend(x.budget for x in loaded if x.budget.department.code == b.department.code)
     if len(history) > 1:
-        series = [(f"{row['year']}年", row["total"]) for row in trend(history)]
+        series = [(f"{row['year']}年", row["total"]) for row in history]
         parts.append(charts.bars("c-trend", "历年支出预算", series, "万元"))
     body = "\n\n".join(parts)
     return (f'<details class="budget-charts" open markdown="0">\n<summary>图表：支出构成与上年比较</summary>\n\n'

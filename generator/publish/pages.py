@@ -6,6 +6,7 @@ first, so a failure writes nothing; :mod:`generator.publish.sync` then writes th
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import re
@@ -46,7 +47,8 @@ def render_department(item: Loaded, source_url: str | None = None, extra: dict[s
     leaves it to ``site``).
     """
     b = item.budget
-    ctx = page_context(b, registry.for_year(b.year), profile or profiles.load(b.profile))
+    reg = item.registry or registry.for_year(b.year)  # the repository's own codes (budgets/_codes) included
+    ctx = page_context(b, reg, profile or profiles.load(b.profile))
     base = dept_dir(b)
     files = downloads.department_files(ctx, item.document.text, workbook)
     page = ENV.get_template("department.md.j2").render(
@@ -77,18 +79,29 @@ def load_all(budgets_dir: Path, cache: dict[Any, Any] | None = None, publishing:
     errors = [p for p in problems if p.severity is Severity.ERROR]
     if errors:
         raise ValidationFailed(errors)
-    return sorted(report.budgets, key=lambda x: (x.budget.year, x.budget.department.code))
+    # A locality whose layout is not configured yet (profile ``publish: false``) is validated, not published.
+    published = [x for x in report.budgets if profiles.load(x.budget.profile).publish]
+    return sorted(published, key=lambda x: (x.budget.year, x.budget.department.code))
 
 
 # Departments are independent, so a cold render of many of them is spread over processes.
 PARALLEL_FROM = 16
-_JOBS: list[tuple[Loaded, str | None, dict[str, Any]]] = []
+# A render job: the file, its source link, the department's trend over the years (its charts are drawn in the
+# job, so in the worker processes when there are many) and the page's other extras (``pdf``: link the printed
+# PDF). Not ``pdf.Job``, which is a page to print.
+RenderJob = tuple[Loaded, str | None, list[dict[str, Any]], dict[str, Any]]
+_JOBS: list[RenderJob] = []
 _WORKBOOKS = [True]
 
 
+def _render(job: RenderJob, workbook: bool) -> dict[str, bytes]:
+    item, source_url, trend_rows, extra = job
+    charts = indexes.department_charts(item, [], trend_rows)
+    return render_department(item, source_url, {**extra, "charts": charts}, workbook=workbook)
+
+
 def _render_job(index: int) -> dict[str, bytes]:
-    item, source_url, extra = _JOBS[index]
-    return render_department(item, source_url, extra, workbook=_WORKBOOKS[0])
+    return _render(_JOBS[index], _WORKBOOKS[0])
 
 
 class Renderer:
@@ -121,9 +134,12 @@ class Renderer:
     def render(self) -> dict[str, bytes]:
         loaded = load_all(self.budgets_dir, self.validation, self.publishing)
         history: dict[str, list[str]] = {}
+        departments: dict[str, list[Loaded]] = {}
         for item in loaded:
             history.setdefault(item.budget.department.code, []).append(item.digest)
-        jobs: list[tuple[str, tuple[Loaded, str | None, dict[str, Any]]]] = []
+            departments.setdefault(item.budget.department.code, []).append(item)
+        trends: dict[str, list[dict[str, Any]]] = {}  # once per department, only for departments rendered again
+        jobs: list[tuple[str, RenderJob]] = []
         keys = []
         for item in loaded:
             source_url = self._source_url(item)
@@ -131,8 +147,10 @@ class Renderer:
             key = "|".join([item.digest, source_url or "", *history[item.budget.department.code]])
             keys.append(key)
             if key not in self.departments:
-                extra = {"charts": indexes.department_charts(item, loaded), "pdf": self.pdf}
-                jobs.append((key, (item, source_url, extra)))
+                code = item.budget.department.code
+                if code not in trends:
+                    trends[code] = indexes.department_trend(departments[code])
+                jobs.append((key, (item, source_url, trends[code], {"pdf": self.pdf})))
         self._run(jobs)
         self.printed = [Job(f"{dept_dir(x.budget)}/", site_path(x.budget)) for x in loaded] if self.pdf else []
         self.departments = {k: self.departments[k] for k in keys}
@@ -143,19 +161,20 @@ class Renderer:
         files.update(guide_pages())
         return files
 
-    def _run(self, jobs: list[tuple[str, tuple[Loaded, str | None, dict[str, Any]]]]) -> None:
+    def _run(self, jobs: list[tuple[str, RenderJob]]) -> None:
         global _JOBS
         if len(jobs) >= PARALLEL_FROM and self.workers > 1:
             _JOBS = [job for _, job in jobs]  # inherited by the forked workers, not pickled
             _WORKBOOKS[0] = self.workbooks
             try:
-                with multiprocessing.get_context("fork").Pool(self.workers) as pool:
+                # Each worker freezes what it inherits (every loaded budget): its collector then neither rescans
+                # those objects nor writes to them, which would copy the parent's memory page by page.
+                with multiprocessing.get_context("fork").Pool(self.workers, initializer=gc.freeze) as pool:
                     results = pool.map(_render_job, range(len(jobs)), chunksize=8)
             finally:
                 _JOBS = []
         else:
-            results = [render_department(item, url, extra, workbook=self.workbooks)
-                       for _, (item, url, extra) in jobs]
+            results = [_render(job, self.workbooks) for _, job in jobs]
         for (key, _), rendered in zip(jobs, results, strict=True):
             self.departments[key] = rendered
 

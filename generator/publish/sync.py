@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,17 +81,23 @@ def replace_tree(files: dict[str, bytes], out: Path, kind: str = "render") -> Re
     with outputs.workdir(out, kind) as work:
         new = work / "tree"
         new.mkdir()
+        # Plain os calls on strings, each directory made once: a district is some 15,000 files.
+        new_s, out_s, had_out = str(new), str(out), out.is_dir()
+        made: set[str] = set()
         for rel, data in sorted(files.items()):
-            target, old = new / rel, out / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if old.is_file() and not old.is_symlink() and old.stat().st_size == len(data) and old.read_bytes() == data:
+            target, old = os.path.join(new_s, rel), os.path.join(out_s, rel)
+            parent = os.path.dirname(target)
+            if parent not in made:
+                os.makedirs(parent, exist_ok=True)
+                made.add(parent)
+            if had_out and _same_file(old, data):
                 try:
                     os.link(old, target)
                 except OSError:
                     shutil.copy2(old, target)
                 unchanged += 1
             else:
-                target.write_bytes(data)
+                Path(target).write_bytes(data)
                 written += 1
         try:  # the marker too keeps its time when it is unchanged
             if (out / outputs.MARKER).read_text(encoding="utf-8") != outputs.MARKER_TEXT:
@@ -104,6 +111,18 @@ def replace_tree(files: dict[str, bytes], out: Path, kind: str = "render") -> Re
                           and p.relative_to(out).as_posix() not in files and p.name != outputs.MARKER)
         outputs.swap_in(new, out, work / "old")
     return RenderResult(written, unchanged, removed)
+
+
+def _same_file(path: str, data: bytes) -> bool:
+    """A regular file (not a link) holding exactly ``data``."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return False
+    if not stat.S_ISREG(st.st_mode) or st.st_size != len(data):
+        return False
+    with open(path, "rb") as fh:
+        return fh.read() == data
 
 
 def render_tree(budgets_dir: Path, out: Path, source_base: str | None = None, workbooks: bool = False) -> RenderResult:

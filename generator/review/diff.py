@@ -65,7 +65,7 @@ def validate_side(side: Side) -> list[Problem]:
     for item in side.parsed:
         problems += check_budget(item.document, item.budget)
     problems += cross_file([Loaded(Path(p.path), p.document, p.budget) for p in side.parsed])
-    return rules.sort_problems(problems)
+    return rules.sort_problems(dict.fromkeys(problems))  # a profile's problem once, not once per file
 
 
 # ---------------------------------------------------------------- derived figures

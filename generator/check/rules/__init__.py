@@ -20,9 +20,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from decimal import Decimal
 
-from generator.check.rules import codes, draft, reconcile, text
+from generator.check.rules import codes, draft, errata, facts, reconcile, text
 from generator.check.rules.catalogue import CATALOGUE, Context, Finding, Loc, Rule, related_note, rule
-from generator.core import slugs
+from generator.core import recorded, slugs
 from generator.core.errors import Problem, Severity
 from generator.core.slugs.reconcile import (
     FUNCTION_ECONOMIC_MISMATCH,
@@ -35,7 +35,7 @@ from generator.core.slugs.reconcile import (
 from generator.load.loader import Document
 
 # The rule modules register their rules when imported; they run in this order.
-MODULES = (codes, reconcile, text, draft)
+MODULES = (codes, facts, reconcile, text, errata, draft)
 _RANK = {m.__name__: i for i, m in enumerate(MODULES)}
 for _rule in sorted(CATALOGUE.values(), key=lambda r: _RANK[r.check.__module__]):
     CATALOGUE[_rule.slug] = CATALOGUE.pop(_rule.slug)
@@ -55,7 +55,8 @@ def for_publishing(problems: Iterable[Problem]) -> list[Problem]:
 def run(ctx: Context) -> list[Problem]:
     found: list[tuple[Rule, Finding]] = []
     for r in CATALOGUE.values():
-        found += [(r, finding) for finding in r.check(ctx)]
+        if recorded.present(ctx.budget, r.needs):  # a rule that needs a fact the file leaves out does not run
+            found += [(r, finding) for finding in r.check(ctx)]
     return sort_problems(to_problem(r.slug, r.severity, f, ctx.document) for r, f in fold(found))
 
 
@@ -117,7 +118,8 @@ def findings(ctx: Context, slug: str) -> Iterator[Finding]:
 
 
 __all__ = [
-    "CATALOGUE", "FOLD_ORDER", "MODULES", "Context", "Finding", "Loc", "Rule", "codes", "draft", "findings", "fold",
+    "CATALOGUE", "FOLD_ORDER", "MODULES", "Context", "Finding", "Loc", "Rule", "codes", "draft", "errata", "facts",
+    "findings", "fold",
     "for_publishing", "publish_blocking", "reconcile", "related_note", "rule", "run", "sort_problems", "text",
     "to_problem",
 ]

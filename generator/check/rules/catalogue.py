@@ -10,11 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from generator.core import slugs
+from generator.core import totals as totals_module
 from generator.core.errors import Severity
 from generator.core.model import Budget
 from generator.core.profiles import Profile
+from generator.core.recorded import RECORDED
 from generator.core.registry import Registry
 from generator.load.loader import Document
 
@@ -46,6 +49,11 @@ class Context:
     profile: Profile
     reason_threshold_pct: Decimal | None = None
 
+    @cached_property
+    def totals(self) -> totals_module.Totals:
+        """The budget's totals, computed once for every rule that reconciles against them."""
+        return totals_module.totals(self.budget)
+
     @property
     def threshold(self) -> Decimal:
         if self.reason_threshold_pct is not None:
@@ -68,6 +76,8 @@ Check = Callable[[Context], Iterable[Finding]]
 class Rule:
     kind: slugs.Slug
     check: Check = field(repr=False)
+    needs: tuple[str, ...] = ()
+    """Facts (:data:`generator.core.recorded.RECORDED`) the rule needs; it does not run when the file leaves one out."""
 
     @property
     def slug(self) -> str:
@@ -89,15 +99,22 @@ class Rule:
 CATALOGUE: dict[str, Rule] = {}
 
 
-def rule(kind: slugs.Slug) -> Callable[[Check], Check]:
-    """Register a check as the rule that reports ``kind`` (an entry of the slug catalogue, checked here)."""
+def rule(kind: slugs.Slug, needs: tuple[str, ...] = ()) -> Callable[[Check], Check]:
+    """Register a check as the rule that reports ``kind`` (an entry of the slug catalogue, checked here).
+
+    ``needs`` names the facts the check reads that a locality may leave out (absent, not zero): the rule
+    does not run on a file that omits one of them, so a fact a locality does not publish raises no false alarm.
+    """
     if slugs.CATALOGUE.get(kind.slug) is not kind:
         raise slugs.UndeclaredSlug(f"rule {kind.slug!r} is not an entry of generator.core.slugs")
+    unknown = [key for key in needs if key not in RECORDED]
+    if unknown:
+        raise ValueError(f"rule {kind.slug} needs unknown facts {unknown}")
 
     def register(fn: Check) -> Check:
         if kind.slug in CATALOGUE:
             raise ValueError(f"duplicate rule slug {kind.slug}")
-        CATALOGUE[kind.slug] = Rule(kind, fn)
+        CATALOGUE[kind.slug] = Rule(kind, fn, needs)
         return fn
 
     return register

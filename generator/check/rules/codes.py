@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from generator.check.rules.catalogue import Context, Finding, Loc, rule
+from generator.core.errors import quoted
 from generator.core.registry import CodeEntry, lineage
 from generator.core.slugs.codes import CODE_LEVEL, CODE_NAME_MISMATCH, MISSING_CODE_DESCRIPTION, UNKNOWN_CODE
 
@@ -41,14 +42,14 @@ def code_level(ctx: Context) -> Iterator[Finding]:
 
 @rule(UNKNOWN_CODE)
 def unknown_code(ctx: Context) -> Iterator[Finding]:
-    for loc, code, _name, kind, _length in _coded(ctx):
+    for loc, code, name, kind, _length in _coded(ctx):
         table = _table(ctx, kind)
         missing = [c for c in lineage(code) if c not in table]
         if missing:
             label = "支出功能分类" if kind == "function" else "经济分类"
             which = "编码" if missing[-1] == code else "上级编码"
-            yield Finding(loc, f"{label}{which} {'、'.join(missing)} 不在 {ctx.registry.year} 年分类编码表中",
-                          actual=code)
+            yield Finding(loc, f"{label}{which} {'、'.join(missing)} 不在 {ctx.registry.year} 年分类编码表中"
+                               f"（文件中的名称：{quoted(name)}）", actual=code)
 
 
 @rule(CODE_NAME_MISMATCH)
@@ -62,6 +63,8 @@ def code_name(ctx: Context) -> Iterator[Finding]:
 
 @rule(MISSING_CODE_DESCRIPTION)
 def missing_description(ctx: Context) -> Iterator[Finding]:
+    if not ctx.profile.rules.code_descriptions:  # the locality's glossary does not print them
+        return
     for i, line in enumerate(ctx.budget.expenditure):
         entry = ctx.registry.function.get(line.code)
         if entry is not None and not entry.description:

@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from generator.check.rules.catalogue import Context, Finding, rule
 from generator.check.rules.markers import loc_at_line, unfilled_lines
 from generator.check.rules.text import changed_lines, unfilled
-from generator.core import totals
 from generator.core.slugs.draft import EMPTY_BUDGET, UNFILLED_AMOUNT, UNFILLED_DRAFT
 from generator.core.vocabulary import MARKER
 
@@ -30,14 +29,14 @@ def unfilled_draft(ctx: Context) -> Iterator[Finding]:
 
 @rule(UNFILLED_AMOUNT)
 def unfilled_amount(ctx: Context) -> Iterator[Finding]:
-    for loc, label, current, prior, _reason in changed_lines(ctx):
+    for loc, label, current, prior, _reason, _basis in changed_lines(ctx):
         if prior is not None and unfilled(ctx, current, prior):
             yield Finding(loc, f"{label} 本年数未填写（现为 0，上年 {ctx.amt(prior)}）")
 
 
 @rule(EMPTY_BUDGET)
 def empty_budget(ctx: Context) -> Iterator[Finding]:
-    t = totals.totals(ctx.budget)
+    t = ctx.totals
     empty = [name for name, value in (("本年收入合计", t.income_total), ("本年支出合计", t.spending)) if not value]
     if empty:
         loc = ("income",) if t.income_total == 0 else ("expenditure",)

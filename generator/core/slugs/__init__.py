@@ -16,11 +16,11 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from generator.core.slugs import codes, draft, excel, files, internal, reading, reconcile, text
+from generator.core.slugs import codes, draft, excel, facts, files, internal, reading, reconcile, text
 from generator.core.slugs.base import Group, Severity, Slug
 
 # The guide lists the groups, and each group's entries, in this order (entries in the order their module declares them).
-MODULES: tuple[ModuleType, ...] = (reading, codes, reconcile, text, draft, files, excel, internal)
+MODULES: tuple[ModuleType, ...] = (reading, codes, facts, reconcile, text, draft, files, excel, internal)
 
 
 class UndeclaredSlug(ValueError):

@@ -1,0 +1,285 @@
+"""The Shanghai 普陀区 disclosure rendered from its own profile, compared with the transcription of the published
+documents (tests/fixtures/shanghai/data-*.yaml) part by part, table by table, cell by cell, sentence by sentence.
+
+Where the rendering differs from the transcription, the difference must be one of the document's own slips (its
+erratum in the budget file, recomputed by the validator: the page prints the corrected figure or text) or one of
+the few layout differences listed in :data:`KNOWN` (each with its reason). Nothing else may differ.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+import pytest
+import yaml
+from support import FIXTURES, ROOT, cell_mismatches
+
+from generator.check import slips
+from generator.check.validate import Report, validate_paths
+from generator.core import profiles
+from generator.derive.context import PageContext, page_context
+from generator.derive.layout import Table
+from generator.derive.summary import summary
+from generator.load.budget import Loaded
+from generator.publish import indexes
+from generator.publish.environment import ENV
+
+FILES = {2024: "budgets/2024/putuo-wanli.yaml", 2025: "budgets/2025/putuo-wanli.yaml"}
+YEARS = (2024, 2025)
+
+
+def transcription(year: int) -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load((FIXTURES / "shanghai" / f"data-{year}.yaml").read_text(encoding="utf-8"))
+    return data
+
+
+@pytest.fixture(scope="module")
+def report() -> Report:
+    return validate_paths([ROOT / "budgets"], root=ROOT)
+
+
+def loaded(report: Report, year: int) -> Loaded:
+    return next(x for x in report.budgets if str(x.path).endswith(FILES[year]))
+
+
+def context(report: Report, year: int) -> PageContext:
+    item = loaded(report, year)
+    assert item.registry is not None
+    return page_context(item.budget, item.registry, profiles.load(item.budget.profile))
+
+
+def corrections(ctx: PageContext) -> list[tuple[str, str]]:
+    """(as printed, as corrected) of every slip the budget file records and the validator confirms."""
+    out = []
+    for e in ctx.b.errata:
+        if e.kind not in slips.CHECKED:
+            continue
+        verdict = slips.evaluate(e, ctx.b, ctx.registry, ctx.profile)
+        if verdict.slip and e.kind != "cell":
+            out.append(ZERO_BASE.get((ctx.year, verdict.published), (verdict.published, verdict.correct)))
+    return DROPPED_REASONS.get(ctx.year, []) + out
+
+
+# A change over a zero 执行数 has no percentage (the validator's verdict says so): the page states the amount.
+ZERO_BASE = {(2024, "100.00%"): ("增加100.00%", "增加25.00万元")}
+# A stated reason that contradicts its direction is not published (issue 13: the YAML leaves it out until the
+# department gives the real one; the 勘误 page keeps the published sentence).
+DROPPED_REASONS = {2024: [("主要原因是：宣传事务一般行政管理事务经费增加。", "")]}
+
+
+# Layout differences between the 2024 document and the profile (which follows the 2025 document and the 2026
+# template), by (year, where): the reason each is not reproduced.
+KNOWN = {
+    (2024, "budget_explanation"): "2024 年总述中的万元数不用千分位（15621.11），2025 年与 2026 年模板用（18,976.76）",
+    (2024, "organisation"): "2024 年“参公单位1家”数字两边没有空格",
+    (2024, "three_public_operating"): "2024 年表9标题不带年度、表头带年度，并印了一句与表相矛盾的空表说明（勘误）",
+}
+
+
+# ---------------------------------------------------------------- tables, cell by cell
+
+
+def expanded(row: dict[str, Any]) -> list[str]:
+    """A transcribed row's cells, one per column: a spanning label sits in the last column it spans (as built)."""
+    cells, spans = row["cells"], row.get("colspans") or [1] * len(row["cells"])
+    out: list[str] = []
+    for text, span in zip(cells, spans, strict=True):
+        out += [""] * (span - 1) + [text]
+    return out
+
+
+def header_of(table: Table) -> list[list[tuple[str, int, int]]]:
+    return [[(c.label, c.colspan, c.rowspan) for c in row] for row in table.header()]
+
+
+def printed_header(spec: dict[str, Any]) -> list[list[tuple[str, int, int]]]:
+    return [[(c["text"], c.get("colspan", 1), c.get("rowspan", 1)) for c in row] for row in spec["header"]]
+
+
+def rendered_cells(table: Table) -> list[list[str]]:
+    return [[col.text(v) for col, v in zip(table.columns, row.cells, strict=True)] for row in table.rows]
+
+
+def cell_errata(ctx: PageContext, key: str) -> dict[tuple[str, str], tuple[str, str]]:
+    """(row, column) → (printed, correct) of the table's cells the document printed wrong."""
+    out = {}
+    for e in ctx.b.errata:
+        if e.kind == "cell" and e.table == key:
+            verdict = slips.evaluate(e, ctx.b, ctx.registry, ctx.profile)
+            assert verdict.slip
+            out[(e.row or "", e.column or "")] = (verdict.published, verdict.correct)
+    return out
+
+
+def _row_code(cells: list[str], columns: list[str]) -> str:
+    parts = [cells[columns.index(level)] for level in ("类", "款", "项") if level in columns]
+    return "".join(p.zfill(2) if i else p for i, p in enumerate(parts) if p)
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_every_table_renders_as_published(report: Report, year: int) -> None:
+    """Title, unit line, header levels and spans, row order and every cell, as the transcription; the cells the
+    document printed wrong print corrected (each one a recorded erratum); the empty-table notes as printed."""
+    ctx = context(report, year)
+    published = [p for p in transcription(year)["parts"] if p["kind"] == "table"]
+    assert [p["key"] for p in published] == [t.key for t in ctx.profile.tables]
+    differences = []
+    for spec in published:
+        key, table = spec["key"], ctx.tables[spec["key"]]
+        known = (year, key) in KNOWN
+        profile_spec = ctx.profile.table(key)
+        assert profile_spec is not None
+        if not known:
+            assert profile_spec.printed_title(year) == spec["title"]
+            assert header_of(table) == printed_header(spec), key
+            assert table.note(year) if table.empty else not spec["notes"], key
+            assert [table.note(year)] == spec["notes"] if table.empty else True, key
+            assert [c.path for c in table.columns] == _flat_paths(spec), key
+        assert table.caption(ctx.dept, year) == f"{spec['preparer']}　　{spec['unit']}"
+        wrong = cell_errata(ctx, key)
+        rendered = rendered_cells(table)
+        assert len(rendered) == len(spec["rows"]), key
+        for got, row in zip(rendered, spec["rows"], strict=True):
+            want = expanded(row)
+            code = _row_code(want, spec["columns"]) or "合计"
+            for column, g, w in zip(spec["columns"], got, want, strict=True):
+                fix = wrong.get((code, column.split("·")[-1]))
+                if fix is not None and w == fix[0] and g == fix[1]:
+                    continue  # a printed slip, printed corrected
+                if g.replace("(", "（").replace(")", "）") != w.replace("(", "（").replace(")", "）"):
+                    differences.append((key, code, column, w, g))
+    assert differences == [], differences
+
+
+def _flat_paths(spec: dict[str, Any]) -> list[tuple[str, ...]]:
+    """Each column's header path, outermost first, from the transcribed header rows and their spans."""
+    width = len(spec["columns"])
+    grid: list[list[str | None]] = [[None] * width for _ in spec["header"]]
+    for r, row in enumerate(spec["header"]):
+        c = 0
+        for cell in row:
+            while grid[r][c] is not None:
+                c += 1
+            for dr in range(cell.get("rowspan", 1)):
+                for dc in range(cell.get("colspan", 1)):
+                    grid[r + dr][c + dc] = cell["text"] if dr == 0 else ""
+            c += cell.get("colspan", 1)
+    return [tuple(dict.fromkeys(x for x in (grid[r][c] for r in range(len(grid))) if x)) for c in range(width)]
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_the_leaves_reproduce_the_published_cells_that_the_tables_print(report: Report, year: int) -> None:
+    """The same comparison done independently of the package (support.cell_mismatches sums the leaves): the cells
+    where the transcription and the leaves disagree are exactly the cells the rendering prints corrected."""
+    ctx = context(report, year)
+    for spec in (p for p in transcription(year)["parts"] if p["kind"] == "table"):
+        mismatched = {(m.row, m.column.split("·")[-1]) for m in cell_mismatches(ctx.b, spec)}
+        assert mismatched <= set(cell_errata(ctx, spec["key"])) | _code_slips(ctx, spec["key"]), spec["key"]
+
+
+def _code_slips(ctx: PageContext, key: str) -> set[tuple[str, str]]:
+    return {(e.row or "", e.column or "") for e in ctx.b.errata if e.kind == "cell" and e.table == key}
+
+
+# ---------------------------------------------------------------- the text, sentence by sentence
+
+_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~])")
+
+
+def page(ctx: PageContext) -> str:
+    text = ENV.get_template("department.md.j2").render(**ctx.vars(), source_url=None, errata_link=None,
+                                                       downloads={}, charts="", summary=summary(ctx.b, ctx.profile),
+                                                       pdf=None)
+    return _ESCAPE.sub(r"\1", text)
+
+
+def blocks(markdown: str) -> dict[str, list[str]]:
+    """Paragraphs under each heading (## / ### / ####), by the heading's text (anchors dropped)."""
+    out: dict[str, list[str]] = {}
+    current = ""
+    for block in markdown.split("\n\n"):
+        block = block.strip()
+        if block.startswith("#"):
+            current = re.sub(r"\s*\{ #[^}]*\}$", "", block.lstrip("#").strip())
+            out.setdefault(current, [])
+        elif block and current:
+            out[current].append(block)
+    return out
+
+
+def matches(rendered: str, published: str, fixes: list[tuple[str, str]]) -> bool:
+    """Equal, or equal once the document's own slips in the published sentence are corrected."""
+    if rendered == published:
+        return True
+    corrected = published
+    for wrong, right in fixes:
+        corrected = corrected.replace(wrong, right)
+    return rendered == corrected
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_every_paragraph_renders_as_published(report: Report, year: int) -> None:
+    ctx = context(report, year)
+    got = blocks(page(ctx))
+    fixes = corrections(ctx)
+    differences = []
+    for part in (p for p in transcription(year)["parts"] if p["kind"] == "text"):
+        units = ([(part["heading"], part["paragraphs"])] if "paragraphs" in part
+                 else [(s["heading"], s["paragraphs"]) for s in part["subsections"]])
+        for heading, paragraphs in units:
+            heading = heading.strip()
+            rendered = got.get(heading)
+            assert rendered is not None, (heading, list(got))
+            if (year, part["key"]) in KNOWN:
+                rendered = [_plain(x) for x in rendered]
+                paragraphs = [_plain(x) for x in paragraphs]
+            assert len(rendered) == len(paragraphs), (heading, rendered, paragraphs)
+            differences += [(heading, p, r) for r, p in zip(rendered, paragraphs, strict=True)
+                            if not matches(r, p, fixes)]
+    assert differences == [], "\n".join(f"{h}\n  published: {p}\n  rendered:  {r}" for h, p, r in differences)
+
+
+def _plain(text: str) -> str:
+    """The known 2024 layout differences taken out: thousands separators in 万元 figures, spaces around counts."""
+    return re.sub(r"(?<=\d),(?=\d{3})", "", text).replace(" ", "")
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_the_parts_follow_the_table_of_contents(report: Report, year: int) -> None:
+    """The parts in the published order with their 目录 names; the tables numbered 1–9 with their printed titles."""
+    ctx = context(report, year)
+    headings = [h for h in blocks(page(ctx)) if not h.startswith(f"{ctx.dept}{year}")]
+    entries = [e["text"] for e in transcription(year)["toc"]["entries"]]
+    parts = [h for h in headings if re.match(r"^[一二三四五六七八九十]+、", h) and "年“三公”" not in h
+             and not h.startswith(("一、项目", "二、立项", "三、实施", "四、实施", "五、实施", "六、年度", "七、绩效",
+                                   "二、机关", "三、政府", "四、绩效", "五、国有"))]
+    assert parts == [e for e in entries if not re.match(r"^\d", e)]
+    numbered = [re.sub(r"^(\d)[.．]\s?", r"\1. ", e) for e in entries if re.match(r"^\d", e)]
+    tables = [h for h in headings if re.match(r"^\d\. ", h)]
+    if year == 2025:
+        assert tables == numbered
+    else:  # 2024 prints table 9's entry without the year and without the space (KNOWN)
+        assert tables[:8] == numbered[:8] and tables[8].replace(f"{year}年", "") == numbered[8].replace(". ", ". ")
+
+
+def test_amounts_in_the_text_are_exact_conversions() -> None:
+    """The 万元 figures of the text come from the 元 leaves, rounded once: 18,976.76 = 189,767,551 元."""
+    from generator.derive.phrases import Phrases
+    p = Phrases("元", "元")
+    assert p.num(Decimal(189767551), "#,##0.00") == "18,976.76"
+    assert p.num(Decimal(150000), "shortest") == "15"
+    assert p.versus(Decimal(189767551), Decimal(156211123), 2024, "#,##0.00") == "比2024年预算增加3,355.64万元"
+    assert p.versus(Decimal(0), Decimal(0), 2024) == "比2024年预算持平"
+    assert p.versus_pct(Decimal(257700), Decimal(601300), 2023) == "比2023年预算执行数减少57.14%"
+    assert p.versus_pct(Decimal(5), Decimal(0), 2023).endswith("万元")  # over a zero 执行数: never 100.00%
+
+
+def test_charts_leave_out_what_the_locality_does_not_publish(report: Report) -> None:
+    """Shanghai does not split 基本支出 into 人员经费/公用经费: no chart of zeros, and no link to a table it lacks."""
+    shanghai = indexes.department_charts(loaded(report, 2025), report.budgets)
+    assert "人员经费" not in shanghai and "#table-general-budget-basic" not in shanghai, shanghai[:2000]
+    seed = next(x for x in report.budgets if str(x.path).endswith("budgets/2023/63002.yaml"))
+    harbin = indexes.department_charts(seed, report.budgets)
+    assert "人员经费" in harbin and "#table-general-budget-basic" in harbin
