@@ -128,10 +128,12 @@ def test_department_page_loads_locally_without_errors(watched: Any) -> None:
     assert any(u.endswith(DEPT) for u in w.requests)
 
 
-# Is every character of `term` inside a <mark> somewhere in the results that lead to the department page?
+# Is every character of `term` inside a <mark> somewhere in the results that lead to the department page itself
+# (the page or one of its sections: not its errata page, whose quotations would hide a page that shows the term
+# nowhere in its results)?
 _COVERED = """([term, dept]) => {
   const items = [...document.querySelectorAll('.md-search-result__item')]
-    .filter(li => new URL(li.querySelector('a').href).pathname.startsWith(dept));
+    .filter(li => new URL(li.querySelector('a').href).pathname === dept);
   for (const li of items) {
     const p = li.querySelector('p');
     if (!p) continue;

@@ -103,6 +103,21 @@ document.documentElement.classList.replace("no-js", "js");
     return all.filter(function (d) { return d.name.indexOf(q) >= 0 || d.code === q; }).slice(0, 8);
   }
 
+  // A Chinese term typed as one (租赁费, 工会经费) is split by the browser's Intl.Segmenter into words, often a
+  // word and a single character (租赁 / 费); searched as separate words, every 费 on a page matches, and
+  // Pagefind's excerpt shows the densest run of them (办公费、取暖费、…) instead of the term. So a query without
+  // spaces or quotes is also searched as a phrase (Pagefind's "…": the words adjacent, as typed): the pages
+  // holding the phrase come first, with excerpts at the phrase; then the pages that hold the words apart
+  // (“三公”经费 is not the phrase 三公经费: the quote mark stands between the words).
+  function find(pf, query) {
+    if (/[\s"]/.test(query)) return pf.search(query);
+    return Promise.all([pf.search('"' + query + '"'), pf.search(query)]).then(function (both) {
+      var seen = {};
+      both[0].results.forEach(function (r) { seen[r.id] = true; });
+      return { results: both[0].results.concat(both[1].results.filter(function (r) { return !seen[r.id]; })) };
+    });
+  }
+
   function run() {
     var query = input.value.trim();
     var mine = ++seq;
@@ -112,7 +127,7 @@ document.documentElement.classList.replace("no-js", "js");
       return;
     }
     meta.textContent = "正在搜索……";
-    Promise.all([loadDepartments(), load().then(function (pf) { return pf.search(query); })]).then(function (found) {
+    Promise.all([loadDepartments(), load().then(function (pf) { return find(pf, query); })]).then(function (found) {
       if (mine !== seq) return null;
       var named = matching(found[0], query);
       var search = found[1];
