@@ -1,5 +1,6 @@
 # One command to set up and build the site, one to set up and pass the tests.
-# Both work on a fresh Debian machine with Python 3.11+ (system packages via apt when missing).
+# Both work on a fresh Debian machine with Python 3.11+ (system packages via apt when missing: the site
+# prints PDFs with Chromium, the tests drive it).
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -17,7 +18,7 @@ setup: $(BIN)/.installed
 system-deps:
 	bash scripts/install-system-deps.sh
 
-site: setup
+site: setup system-deps
 	$(BIN)/python -m generator site
 
 validate: setup
@@ -30,4 +31,4 @@ test: setup system-deps
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf site build site.old .site-* .render-*
+	rm -rf site build site.old .site-* .render-* .pdf-cache-*

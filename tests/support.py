@@ -85,6 +85,110 @@ def describe(problems: list[Problem]) -> str:
     return "\n".join(p.format() for p in problems) or "(no problems)"
 
 
+@dataclass
+class HtmlTable:
+    """A generated table read back from HTML: its label, header cells and body rows, spans expanded."""
+
+    label: str  # the table's aria-label
+    region: dict[str, str]  # the attributes of the scroll region around it
+    head: list[list[tuple[str, int, int, str]]]  # per header row: (text, colspan, rowspan, scope)
+    rows: list[list[str]]  # body rows; a cell spanning n columns reads as n-1 blanks then its text
+    row_classes: list[str]
+    cell_classes: list[list[str]]
+
+
+def html_tables(markup: str) -> list[HtmlTable]:
+    """Every ``table.budget-table`` of a page (markdown or HTML), in order, with its region's attributes."""
+    from html.parser import HTMLParser
+
+    found: list[HtmlTable] = []
+
+    class _Reader(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.region: dict[str, str] = {}
+            self.table: HtmlTable | None = None
+            self.section = ""
+            self.cell: list[str] | None = None
+            self.attrs: dict[str, str] = {}
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            a = {k: v or "" for k, v in attrs}
+            if tag == "div" and "table-scroll" in a.get("class", "").split():
+                self.region = a
+            elif tag == "table" and "budget-table" in a.get("class", "").split():
+                self.table = HtmlTable(a.get("aria-label", ""), self.region, [], [], [], [])
+            elif self.table is None:
+                return
+            elif tag in ("thead", "tbody"):
+                self.section = tag
+            elif tag == "tr":
+                if self.section == "thead":
+                    self.table.head.append([])
+                else:
+                    self.table.rows.append([])
+                    self.table.row_classes.append(a.get("class", ""))
+                    self.table.cell_classes.append([])
+            elif tag in ("td", "th"):
+                self.cell, self.attrs = [], a
+
+        def handle_data(self, data: str) -> None:
+            if self.cell is not None:
+                self.cell.append(data)
+
+        def handle_endtag(self, tag: str) -> None:
+            if self.table is None:
+                return
+            if tag in ("td", "th") and self.cell is not None:
+                text, a = "".join(self.cell).strip(), self.attrs
+                colspan, rowspan = int(a.get("colspan", "1")), int(a.get("rowspan", "1"))
+                if self.section == "thead":
+                    self.table.head[-1].append((text, colspan, rowspan, a.get("scope", "")))
+                else:
+                    self.table.rows[-1].extend([""] * (colspan - 1) + [text])
+                    self.table.cell_classes[-1].append(a.get("class", ""))
+                self.cell = None
+            elif tag == "table":
+                found.append(self.table)
+                self.table = None
+
+    reader = _Reader()
+    reader.feed(markup)
+    reader.close()
+    return found
+
+
+def header_paths(head: list[list[tuple[str, int, int, str]]]) -> list[tuple[str, ...]]:
+    """The header rows of merged cells back to one path per column (outermost level first)."""
+    depth = len(head)
+    grid: dict[tuple[int, int], str] = {}
+    for r, cells in enumerate(head):
+        col = 0
+        for text, colspan, rowspan, _ in cells:
+            while (r, col) in grid:
+                col += 1
+            for dr in range(rowspan):
+                for dc in range(colspan):
+                    grid[(r + dr, col + dc)] = text if dr == 0 else "\0"  # a cell spanning down: one level
+            col += colspan
+    width = max((c for _, c in grid), default=-1) + 1
+    return [tuple(grid[(r, c)] for r in range(depth) if grid.get((r, c), "\0") != "\0") for c in range(width)]
+
+
+def page_rows(markup: str) -> list[list[str]]:
+    """The rows of every table on a generated page, as text: each HTML table's header levels joined with " · "
+    (one row, as CSV writes it) then its body rows, and the rows of markdown pipe tables (custom templates)."""
+    rows: list[list[str]] = []
+    for table in html_tables(markup):
+        rows.append([" · ".join(path) for path in header_paths(table.head)])
+        rows.extend(table.rows)
+    for line in markup.splitlines():
+        if line.startswith("|") and not re.match(r"^\|[-:|]+\|$", line):
+            cells = re.split(r"(?<!\\)\|", line.strip())[1:-1]
+            rows.append([re.sub(r"\\(.)", r"\1", c.strip()).replace("&lt;", "<").replace("&gt;", ">")
+                         .replace("&amp;", "&") for c in cells])
+    return rows
+
 # ---------------------------------------------------------------- published tables, recomputed from the leaves
 #
 # The arithmetic core of a rendering test: every cell of a transcribed table (tests/fixtures/shanghai/data-*.yaml)

@@ -82,8 +82,11 @@ def test_bench_run_tiny_writes_results(tmp_path: Path) -> None:
     (size,) = results["sizes"]
     assert size["department_years"] == 3
     assert size["validate"]["errors"] == 0
-    for stage in ("validate", "render", "rerender", "site"):
+    for stage in ("validate", "render", "rerender", "site", "pdf"):
         assert {"seconds", "peak_mb", "cpu_seconds"} <= size[stage].keys()
+    pdf = size["pdf"]
+    assert (pdf["printed"], pdf["files"]) == (3, 3) and pdf["bytes"] > 3 * 10_000
+    assert (pdf["rebuild_printed"], pdf["rebuild_reused"]) == (1, 2)  # only the changed department-year is printed again
     inc = size["render"]["incremental"]
     assert inc["untouched_kept_mtime"] is True
     # Only the touched department-year and the pages that show its totals are rewritten.

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from support import ROOT, SEED_REL, describe, edit_line, line_of, locations, run_cli
+from support import ROOT, SEED_REL, describe, edit_line, line_of, locations, page_rows, run_cli
 
 from generator import cli
 from generator.check.validate import Report, validate_paths
@@ -244,6 +244,7 @@ def test_a_third_locality_is_a_profile_without_python(
     """A toy profile (tests/fixtures/profiles/toy.yaml) reorders the parts, retitles and drops tables, prints another
     number format and unit line: the seed validates and renders with it, and the page is laid out as it says."""
     from generator.derive.context import page_context
+    from generator.derive.summary import summary
     from generator.publish.environment import ENV
 
     shutil.copy(ROOT / "tests" / "fixtures" / "profiles" / "toy.yaml", profile_dir / "toy.yaml")
@@ -254,12 +255,14 @@ def test_a_third_locality_is_a_profile_without_python(
     (item,) = report.budgets
     ctx = page_context(item.budget, registry.for_year(item.budget.year), profiles.load("toy"))
     page = ENV.get_template("department.md.j2").render(**ctx.vars(), source_url=None, errata_link=None,
-                                                       downloads={}, charts="")
+                                                       downloads={}, charts="", pdf=None,
+                                                       summary=summary(item.budget, ctx.profile))
     headings = re.findall(r"^(#{2,3} [^{\n]*)", page, flags=re.M)
     assert [h.strip() for h in headings] == [
+        "## 本页摘要",  # the site's summary above the document (derive.summary), then the profile's parts
         "## 一、报表", "### 1\\. 2023年支出预算表", "### 2\\. 三公经费", "### 3\\. 收支总览",
         "## 二、说明", "### 2023年采购说明", "### 三公经费说明"]
     assert f"填报单位：{ctx.dept}（金额单位：万元）" in page
-    rows = [line for line in page.split("\n") if line.startswith("| ") and "总计" in line]
-    assert rows and re.search(r"\| \d{1,3}(,\d{3})*\.\d{2} \|$", rows[0]), rows
+    rows = [row for row in page_rows(page) if "总计" in row]  # the tables are HTML: their cells read back
+    assert rows and re.fullmatch(r"\d{1,3}(,\d{3})*\.\d{2}", rows[0][-1]), rows
     assert "一般公共预算支出表" not in page and "部门人员构成" not in page

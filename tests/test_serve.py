@@ -103,6 +103,18 @@ def test_preview_reports_problems_and_survives_exceptions(budgets: Path, tmp_pat
     assert "压减房租" in (tmp_path / "work" / "site" / "2023" / "63002" / "index.html").read_text(encoding="utf-8")
 
 
+def test_preview_pages_link_no_pdf_it_does_not_print(budgets: Path, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.publish.preview import Preview
+
+    monkeypatch.chdir(ROOT)
+    preview = Preview(budgets, tmp_path / "work")
+    preview.start()
+    page = (tmp_path / "work" / "site" / "2023" / "63002" / "index.html").read_text(encoding="utf-8")
+    assert "63002" in page and ".pdf" not in page
+    assert not list((tmp_path / "work").rglob("*.pdf"))
+
+
 class Served:
     """`generator serve` in a subprocess, its output collected line by line."""
 

@@ -21,6 +21,7 @@ from generator.check.validate import Report, validate_paths
 from generator.core import profiles
 from generator.derive.context import PageContext, page_context
 from generator.derive.layout import Table
+from generator.derive.summary import summary
 from generator.load.budget import Loaded
 from generator.publish import indexes
 from generator.publish.environment import ENV
@@ -189,7 +190,8 @@ _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~])")
 
 def page(ctx: PageContext) -> str:
     text = ENV.get_template("department.md.j2").render(**ctx.vars(), source_url=None, errata_link=None,
-                                                       downloads={}, charts="")
+                                                       downloads={}, charts="", summary=summary(ctx.b, ctx.profile),
+                                                       pdf=None)
     return _ESCAPE.sub(r"\1", text)
 
 

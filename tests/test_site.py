@@ -19,6 +19,19 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+def test_search_index_holds_the_disclosures_only(built: Path) -> None:
+    """Citizens search disclosures: the editors' guide and the 404 page are not indexed."""
+    import json
+
+    entries = json.loads((built / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    (language,) = entries["languages"].values()
+    # home, then each year page and each department-year's page and errata page (every budget has errata)
+    disclosures = ["index.html"] + [p.relative_to(built).as_posix() for p in sorted(built.glob("[0-9]*/**/*.html"))]
+    assert len(disclosures) == 1 + 3 + 3 + 3, disclosures  # 2023 (Harbin seed), 2024 and 2025 (Shanghai)
+    assert language["page_count"] == len(disclosures)
+    assert (built / "guide" / "index.html").is_file()
+
+
 def test_search_index_is_chunked_pagefind(built: Path) -> None:
     assert (built / "pagefind" / "pagefind.js").is_file()
     chunks = list((built / "pagefind" / "index").glob("*.pf_index"))
@@ -58,3 +71,7 @@ def test_page_weight_benchmark_reports_and_enforces_its_limit(built: Path) -> No
     assert total and float(total.group(1)) * 1024 > html_size
     assert "/pagefind/" not in ok.stdout  # the index is fetched only when someone searches
     assert run(1).returncode == 1
+    # the issue's limit: Material's JavaScript bundle is not loaded on department pages (front matter `lean`)
+    within = run(300)
+    assert within.returncode == 0, within.stdout + within.stderr
+    assert "/bundle." not in within.stdout

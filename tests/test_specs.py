@@ -14,7 +14,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 import yaml
-from support import SEED, run_cli
+from support import SEED, page_rows, run_cli
 
 from generator.check.validate import validate_paths
 from generator.core import profiles, registry
@@ -58,15 +58,14 @@ def _loaded(text: str | None = None) -> Loaded:
 
 
 def _md_rows(md: str) -> list[list[str]]:
-    return [[c.strip() for c in re.split(r"(?<!\\)\|", line.strip())[1:-1]]
-            for line in md.splitlines() if line.startswith("|") and not re.match(r"^\|[-:|]+\|$", line)]
+    return page_rows(md)  # the table's header levels joined with " · ", then its rows
 
 
 def test_a_toy_table_in_a_toy_profile_is_rendered_exported_and_diffed() -> None:
     toy = _toy_profile()
     item = _loaded()
 
-    # rendered: the page (markdown pipe table, header levels flattened) and the CSV
+    # rendered: the page (an HTML table, its header levels read back and joined) and the CSV
     files = render_department(item, profile=toy)
     md = files["2023/63002/index.md"].decode()
     assert "### 二、玩具表：一般公共预算支出" in md

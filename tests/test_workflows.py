@@ -98,6 +98,20 @@ def test_pages_workflow_deploys_with_the_official_actions() -> None:
     assert wf["jobs"]["deploy"]["needs"] == "build"
 
 
+@pytest.mark.parametrize("name", ["review.yml", "pages.yml"])
+def test_jobs_that_build_the_site_install_chromium_first(name: str) -> None:
+    """`site` prints every department-year to PDF with Debian's Chromium: make system-deps installs it."""
+    building = 0
+    for job in load(name)["jobs"].values():
+        commands = [s.get("run", "") for s in job.get("steps", [])]
+        for i, command in enumerate(commands):
+            if "-m generator site" in command:
+                building += 1
+                before = "\n".join(commands[:i])
+                assert re.search(r"make [\w -]*\b(system-deps|site)\b", before), (name, before)
+    assert building == 1
+
+
 # ---------------------------------------------------------------- pre-commit
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import Literal
 
 from generator.core.money import DEFAULT_FORMAT, decimals, format_number, rounded
@@ -99,3 +100,136 @@ class Table:
 def columns_of(spec: TableSpec) -> list[Column]:
     return [Column(tuple(c.header), spec.kind_of(c), c.measure, c.format or spec.format, c.blank_zero)
             for c in spec.columns]
+
+
+# ---------------------------------------------------------------- the table as laid out on a page, a sheet, a print page
+
+# Columns that fit across a portrait A4 page at the print font size (186 mm of text width); wider tables print
+# landscape — in the PDF (their page section is put on ``@page wide``) and in the workbook's page setup alike.
+PORTRAIT_COLUMNS = 8
+# Row sources whose rows form the 类/款/项 (or 主管部门/单位) hierarchy; a row's level there is its depth.
+HIERARCHICAL = frozenset({"function", "economic", "department"})
+
+
+@dataclass(frozen=True)
+class LaidCell:
+    """One cell as drawn: its text (as printed, not escaped), header or data, its span and what it is."""
+
+    text: str
+    header: bool = False  # a <th>: a header cell, or the row's label
+    scope: str = ""  # "col", "colgroup" (a header over several columns), "row" (a row's label)
+    colspan: int = 1
+    rowspan: int = 1
+    numeric: bool = False  # right-aligned, tabular figures
+    sticky: int = 0  # 1: stays at the left edge when the table scrolls; 2: stays next to the first column
+    indent: int = 0  # 类/款/项 depth of the row's name
+
+
+@dataclass(frozen=True)
+class LaidRow:
+    cells: tuple[LaidCell, ...]
+    kind: RowKind  # "total" (bold, the 合计 row), "group" (a 类 or 款 with items under it), "leaf"
+    level: int
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A built table laid out as the official table: merged header cells, then the rows with their spans.
+
+    ``header`` holds the merged header cells with their positions (:class:`HeaderCell`), as the workbook writes
+    them; ``head`` the same cells as drawn, ``body`` the rows (laid out on first use). ``sticky`` is how many
+    leading columns stay when the table scrolls sideways (the row labels: the code and its name, or the first
+    column); ``wide`` says the table prints landscape (on the PDF's wide pages, in the workbook's page setup).
+    """
+
+    table: Table
+    header: list[list[HeaderCell]]
+    head: tuple[tuple[LaidCell, ...], ...]
+    sticky: int
+
+    @property
+    def width(self) -> int:
+        return len(self.table.columns)
+
+    @property
+    def wide(self) -> bool:
+        return self.width > PORTRAIT_COLUMNS
+
+    @cached_property
+    def body(self) -> tuple[LaidRow, ...]:
+        return _body(self.table, self.sticky)
+
+
+def _sticky_columns(columns: list[Column]) -> int:
+    if not columns or columns[0].numeric:
+        return 0
+    # a code column and its name stay together; codes split over 类|款|项 columns (Shanghai) keep only the first
+    return 2 if columns[0].kind == "code" and len(columns) > 1 and columns[1].kind == "text" else 1
+
+
+def _sticky(first: int, last: int, sticky: int) -> int:
+    """1 or 2 when the cell covering columns first..last lies within the sticky columns, from its left edge."""
+    return first + 1 if last < sticky else 0
+
+
+def merged_runs(table: Table) -> list[tuple[int, int]]:
+    """(first, last) row indices of consecutive rows of one item (``Row.level``), two or more: the rows whose
+    ``Table.merged`` columns are drawn as one cell (a performance target's own columns)."""
+    if not table.merged:
+        return []
+    runs, start = [], 0
+    for i in range(1, len(table.rows) + 1):
+        if i == len(table.rows) or table.rows[i].level != table.rows[start].level:
+            if i - start > 1:
+                runs.append((start, i - 1))
+            start = i
+    return runs
+
+
+def layout(table: Table) -> Layout:
+    """Lay ``table`` out from its spec: the one layout the page's HTML, the workbook's header and print share.
+
+    Header: equal adjacent header prefixes merge across (``scope="colgroup"``), a column whose header path is
+    shorter than the deepest spans down. Rows: the total row's label spans the columns the spec gives it
+    (``total.span``); in a 类/款/项 table the name is indented by level; a repeated item's merged columns
+    span its rows; figures are printed in their column's format, rounded once.
+    """
+    columns = table.columns
+    sticky = _sticky_columns(columns)
+    header = table.header()
+    head = tuple(
+        tuple(LaidCell(c.label, True, "colgroup" if c.colspan > 1 else "col", c.colspan, c.rowspan,
+                       c.colspan == 1 and columns[c.column].numeric, _sticky(c.column, c.column + c.colspan - 1, sticky))
+              for c in cells)
+        for cells in header)
+    return Layout(table, header, head, sticky)
+
+
+def _body(table: Table, sticky: int) -> tuple[LaidRow, ...]:
+    columns = table.columns
+    hierarchical = table.spec is not None and table.spec.source.rows in HIERARCHICAL
+    span = table.spec.label_span() if table.spec is not None else 1
+    runs = merged_runs(table)
+    covered = {(r, i) for a, b in runs for r in range(a + 1, b + 1) for i in table.merged}
+    run_length = {a: b - a + 1 for a, b in runs}
+    body: list[LaidRow] = []
+    for n, row in enumerate(table.rows):
+        cells: list[LaidCell] = []
+        if row.kind == "total" and span > 1:
+            label = next((c for c in row.cells[:span] if isinstance(c, str) and c), "")
+            cells.append(LaidCell(label, True, "row", span, sticky=_sticky(0, span - 1, sticky)))
+            start = span
+        else:
+            start = 0
+        indent = row.level if hierarchical and row.kind != "total" else 0
+        for i in range(start, len(columns)):
+            if (n, i) in covered:
+                continue
+            column, value = columns[i], row.cells[i]
+            is_label = i == 0 and not column.numeric and value != ""
+            cells.append(LaidCell(column.text(value), is_label, "row" if is_label else "",
+                                  rowspan=run_length.get(n, 1) if i in table.merged else 1,
+                                  numeric=column.numeric, sticky=_sticky(i, i, sticky),
+                                  indent=indent if column.measure == "name" else 0))
+        body.append(LaidRow(tuple(cells), row.kind, row.level))
+    return tuple(body)

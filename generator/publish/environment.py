@@ -17,6 +17,7 @@ from markupsafe import Markup
 from generator.core.mdtext import cell, md_escape, yaml_str
 from generator.core.vocabulary import cn_index
 from generator.derive.layout import Cell, Column
+from generator.publish.htmltable import html_table
 
 TEMPLATES = Path(str(resources.files("generator.publish") / "templates"))
 
@@ -42,6 +43,7 @@ def environment() -> jinja2.Environment:
     env.filters["md"] = md_escape
     env.filters["figure"] = figure
     env.globals["cn"] = cn_index
+    env.globals["html_table"] = html_table
     env.filters["yaml_str"] = yaml_str
     return env
 

@@ -1,4 +1,4 @@
-"""Pages that span departments: the home page, one page per year, charts, the dataset index."""
+"""Pages that span departments: the home page, one page per year, charts, the dataset and department indexes."""
 
 from __future__ import annotations
 
@@ -11,11 +11,12 @@ from typing import Any
 import jinja2
 
 from generator.core import profiles, recorded, registry, totals
-from generator.core.money import ZERO, YearChange, convert, fmt, total, year_change
-from generator.derive import trees
+from generator.core.money import ZERO, YearChange, convert, fmt
+from generator.derive import district, trees
 from generator.derive.trend import trend
 from generator.load.budget import Loaded
 from generator.publish import charts
+from generator.publish.pdf import site_path
 
 _MEMO: dict[tuple[str, str], Any] = {}
 
@@ -49,20 +50,20 @@ class Entry:
     year: int
     code: str
     name: str
+    supervisor: tuple[str, str]  # (code, name) of its 主管部门, or district.NO_SUPERVISOR
     unit: str
     profile: str
     totals: totals.Totals
-    change: YearChange | None  # total spending against the prior total the document states; None if none
+    headline: district.Headline
     classes: Classes  # (code, name, amount in 万元) of the function classes, then of the economic classes
+    pdf: str  # where its printed PDF goes in the site
 
 
 def entry(item: Loaded) -> Entry:
     b = item.budget
-    t = totals_of(item)
-    prior = totals.stated_prior(b, "spending", t.prior_spending)  # the total the document states, if recorded
-    return Entry(year=b.year, code=b.department.code, name=b.department.name, unit=b.unit, profile=b.profile,
-                 totals=t, change=year_change(t.spending, prior) if prior is not None else None,
-                 classes=_classes(item))
+    return Entry(year=b.year, code=b.department.code, name=b.department.name,
+                 supervisor=district.supervisor(b.department), unit=b.unit, profile=b.profile, totals=totals_of(item),
+                 headline=district.headline(b), classes=_classes(item), pdf=site_path(b))
 
 
 def _wan(e: Entry, value: Decimal) -> Decimal:
@@ -70,30 +71,95 @@ def _wan(e: Entry, value: Decimal) -> Decimal:
     return convert(value, e.unit, "万元")
 
 
-def year_rows(entries: list[Entry]) -> list[dict[str, Any]]:
-    return [{
-        "code": e.code,
-        "name": e.name,
-        "link": f"{e.code}/index.md",
-        "total": fmt(_wan(e, e.totals.spending)),
-        "basic": fmt(_wan(e, e.totals.basic)),
-        "project": fmt(_wan(e, e.totals.project)),
-        "change": _change_text(e, e.change),
-    } for e in entries]
+def _signed(value: Decimal) -> str:
+    return f"+{fmt(value)}" if value > 0 else fmt(value)
 
 
-def _change_text(e: Entry, change: YearChange | None) -> str:
+def delta_text(change: YearChange | None) -> str:
+    """比上年增减 in 万元, signed ("+12.34"), sortable as a number; "—" without a prior."""
+    return "—" if change is None else _signed(change.delta)
+
+
+def rate_text(change: YearChange | None) -> str:
+    """增减率 ("+5.67%", "-3.20%"), or what stands in for it when last year had nothing."""
     if change is None:
         return "—"
-    delta = fmt(_wan(e, abs(change.delta)))
+    if change.pct is None:
+        return {"new": "新增", "none": "—"}.get(change.direction, "—")
+    return f"+{change.pct:f}%" if change.delta > 0 else (f"-{change.pct:f}%" if change.delta < 0 else "0.00%")
+
+
+def change_text(change: YearChange | None) -> str:
+    if change is None:
+        return "未记录上年数"
+    delta = fmt(abs(change.delta))
     return {
-        "up": f"增加 {delta} 万元（{change.pct}%）",
-        "down": f"减少 {delta} 万元（{change.pct}%）",
+        "up": f"增加 {delta} 万元（增长 {change.pct}%）",
+        "down": f"减少 {delta} 万元（下降 {change.pct}%）",
         "same": "持平",
-        "new": "新增",
-        "gone": f"减少 {delta} 万元（100.00%）",
-        "none": "—",
+        "new": "上年未安排，本年新增",
+        "gone": f"减少 {delta} 万元（下降 100.00%）",
+        "none": "上年和本年均未安排",
     }[change.direction]
+
+
+def year_rows(items: list[Entry]) -> list[dict[str, Any]]:
+    """The departments of a year, grouped by 主管部门 (then by code): the year page's sortable table."""
+    rows = []
+    for e in items:
+        h = e.headline
+        rows.append({
+            "supervisor": h.supervisor,
+            "supervisor_code": h.supervisor_code,
+            "code": h.code,
+            "name": h.name,
+            "link": f"{h.code}/index.md",
+            "total": fmt(h.spending.current),
+            "delta": delta_text(h.spending.change),
+            "rate": rate_text(h.spending.change),
+            "three_public": fmt(h.three_public.current),
+            "operating_costs": fmt(h.operating_costs.current),
+        })
+    return sorted(rows, key=lambda r: (r["supervisor_code"], r["supervisor"], r["code"]))
+
+
+def totals_rows(figures: list[district.DistrictTotal]) -> list[dict[str, str]]:
+    return [{"label": f.label, "total": fmt(f.current), "change": change_text(f.change),
+             "compared": f"{f.compared} / {f.departments}"} for f in figures]
+
+
+def supervisor_rows(items: list[Entry]) -> list[dict[str, str]]:
+    rows = []
+    for group in district.by_supervisor([e.headline for e in items]):
+        spending, three, operating = group.totals
+        rows.append({"name": group.name, "count": str(len(group.departments)), "total": fmt(spending.current),
+                     "change": change_text(spending.change), "three_public": fmt(three.current),
+                     "operating_costs": fmt(operating.current)})
+    return rows
+
+
+def directory(entries: list[Entry]) -> list[dict[str, Any]]:
+    """Every department, grouped by its (latest) 主管部门: name, code and the years published, newest first."""
+    latest: dict[str, Entry] = {}
+    years: dict[str, list[int]] = defaultdict(list)
+    for e in entries:  # sorted by year, then code: the last one seen is the newest year
+        latest[e.code] = e
+        years[e.code].append(e.year)
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for code, e in latest.items():
+        group = e.supervisor
+        groups[group].append({"code": code, "name": e.name, "supervisor": group[1],
+                              "years": sorted(years[code], reverse=True)})
+    return [{"supervisor": name, "departments": sorted(members, key=lambda m: m["code"])}
+            for (_, name), members in sorted(groups.items())]
+
+
+def departments_json(groups: list[dict[str, Any]]) -> bytes:
+    """departments.json: what the search box lists above Pagefind's results when a department's name matches."""
+    entries = [{"code": m["code"], "name": m["name"], "supervisor": m["supervisor"], "years": m["years"]}
+               for g in groups for m in g["departments"]]
+    entries.sort(key=lambda m: m["code"])
+    return (json.dumps({"departments": entries}, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
 
 
 def _classes(item: Loaded) -> Classes:
@@ -107,11 +173,11 @@ def _classes(item: Loaded) -> Classes:
     return func, econ
 
 
-def rollup(entries: list[Entry]) -> dict[str, list[tuple[str, str, str]]]:
+def rollup(items: list[Entry]) -> dict[str, list[tuple[str, str, str]]]:
     """District totals by function class and by economic class (general budget, basic + project)."""
     sums: dict[str, dict[str, Decimal]] = {"function": defaultdict(lambda: ZERO), "economic": defaultdict(lambda: ZERO)}
     names: dict[str, str] = {}
-    for e in entries:
+    for e in items:
         for view, rows in zip(("function", "economic"), e.classes, strict=True):
             for code, name, amount in rows:
                 sums[view][code] += amount
@@ -168,7 +234,7 @@ def department_charts(item: Loaded, loaded: list[Loaded], history: list[dict[str
             f'{body}\n\n</details>')
 
 
-def index_pages(entries: list[Entry], env: jinja2.Environment) -> dict[str, bytes]:
+def index_pages(entries: list[Entry], env: jinja2.Environment, pdf: bool = True) -> dict[str, bytes]:
     by_year: dict[int, list[Entry]] = defaultdict(list)
     for e in entries:
         by_year[e.year].append(e)
@@ -177,22 +243,28 @@ def index_pages(entries: list[Entry], env: jinja2.Environment) -> dict[str, byte
     summaries = []
     for year in years:
         items = by_year[year]
-        spend = total(_wan(e, e.totals.spending) for e in items)
-        summaries.append({"year": year, "count": len(items), "total": fmt(spend)})
+        figures = district.district_totals([e.headline for e in items])
+        spend = figures[0].current
+        summaries.append({"year": year, "count": len(items), "total": fmt(spend),
+                          "three_public": fmt(figures[1].current), "operating_costs": fmt(figures[2].current)})
         page = env.get_template("year.md.j2").render(
             year=year, rows=year_rows(items), rollup=rollup(items) if len(items) > 1 else None,
-            total=fmt(spend))
+            total=fmt(spend), totals=totals_rows(figures), supervisors=supervisor_rows(items))
         files[f"{year}/index.md"] = page.encode()
-    files["index.md"] = env.get_template("home.md.j2").render(years=summaries).encode()
-    files["datasets.json"] = datasets(entries)
+    groups = directory(entries)
+    latest = {"year": years[0], "totals": totals_rows(district.district_totals(
+        [e.headline for e in by_year[years[0]]]))} if years else None
+    files["index.md"] = env.get_template("home.md.j2").render(years=summaries, latest=latest, groups=groups, pdf=pdf).encode()
+    files["datasets.json"] = datasets(entries, pdf)
+    files["departments.json"] = departments_json(groups)
     return files
 
 
-def datasets(entries: list[Entry]) -> bytes:
+def datasets(entries: list[Entry], pdf: bool = True) -> bytes:
     rows = []
     for e in entries:
         base = f"{e.year}/{e.code}"
-        rows.append({
+        row: dict[str, Any] = {
             "year": e.year,
             "department_code": e.code,
             "department_name": e.name,
@@ -201,9 +273,11 @@ def datasets(entries: list[Entry]) -> bytes:
             "page": f"{base}/",
             "json": f"{base}/data/budget.json",
             "xlsx": f"{base}/data/budget.xlsx",
-            "tables": {key: {"csv": f"{base}/data/{key}.csv"}
-                       for key in _table_keys(e.profile)},
-        })
+        }
+        if pdf:
+            row["pdf"] = e.pdf
+        row["tables"] = {key: {"csv": f"{base}/data/{key}.csv"} for key in _table_keys(e.profile)}
+        rows.append(row)
     return (json.dumps({"datasets": rows}, ensure_ascii=False, indent=1) + "\n").encode()
 
 

@@ -31,10 +31,12 @@ from generator.core.errors import Problem, Severity, ValidationFailed
 from generator.core.model import Budget
 from generator.core.profiles import Profile
 from generator.derive.context import page_context
+from generator.derive.summary import summary
 from generator.load.budget import Loaded
 from generator.publish import downloads, indexes
 from generator.publish.environment import ENV
 from generator.publish.errata import errata_page
+from generator.publish.pdf import Job, page_link
 
 GUIDE_DIR = "guide"
 
@@ -47,8 +49,10 @@ def render_department(item: Loaded, source_url: str | None = None, extra: dict[s
                       profile: Profile | None = None, workbook: bool = True) -> dict[str, bytes]:
     """All files of one department-year, relative to the output root: derived once, then laid out.
 
-    ``profile`` defaults to the one the budget names; ``workbook`` False leaves out ``budget.xlsx``
-    (the slowest download, half the time of a department: ``generator render`` leaves it to ``site``).
+    ``extra``: ``charts`` (the SVG charts, which need the other departments), ``pdf`` (False: no link to the
+    printed PDF, for builds that make none). ``profile`` defaults to the one the budget names; ``workbook``
+    False leaves out ``budget.xlsx`` (the slowest download, half the time of a department: ``generator render``
+    leaves it to ``site``).
     """
     b = item.budget
     reg = item.registry or registry.for_year(b.year)  # the repository's own codes (budgets/_codes) included
@@ -61,6 +65,8 @@ def render_department(item: Loaded, source_url: str | None = None, extra: dict[s
         errata_link="errata.md" if b.errata else None,
         downloads={k: Markup(v) for k, v in downloads.links(ctx.profile, ctx.tables).items()},
         charts=(extra or {}).get("charts", ""),
+        summary=summary(b, ctx.profile),
+        pdf=page_link(b) if (extra or {}).get("pdf", True) else None,
     )
     out = {f"{base}/{name}": data for name, data in files.items()}
     out[f"{base}/index.md"] = _tidy(page).encode()
@@ -104,7 +110,7 @@ class Group:
                      for (_, shown, raw), url in zip(self.sources, self.urls, strict=True))
 
 
-def render_group(group: Group, publishing: bool = True, workbook: bool = True) -> Outcome:
+def render_group(group: Group, publishing: bool = True, workbook: bool = True, pdf: bool = True) -> Outcome:
     """Load, check and render one group: the whole pipeline for a department, in one process.
 
     The checks are exactly ``validate``'s (single-file rules, then the cross-file ones, which only ever compare
@@ -128,12 +134,12 @@ def render_group(group: Group, publishing: bool = True, workbook: bool = True) -
         if code not in trends:
             trends[code] = indexes.department_trend([x for x in published if x.budget.department.code == code])
         charts = indexes.department_charts(item, [], trends[code])
-        files.update(render_department(item, url[id(item)], {"charts": charts}, workbook=workbook))
+        files.update(render_department(item, url[id(item)], {"charts": charts, "pdf": pdf}, workbook=workbook))
     return Outcome(problems, codes, [indexes.entry(x) for x in published], files)
 
 
 _GROUPS: list[Group] = []
-_FLAGS = [True, True]  # publishing, workbook: inherited by the forked workers with the groups
+_FLAGS = [True, True, True]  # publishing, workbook, pdf: inherited by the forked workers with the groups
 
 
 def _group_job(index: int) -> Outcome:
@@ -150,14 +156,16 @@ class Renderer:
     """
 
     def __init__(self, budgets_dir: Path, source_base: str | None = None, workers: int | None = None,
-                 publishing: bool = True, workbooks: bool = True) -> None:
+                 publishing: bool = True, workbooks: bool = True, pdf: bool = True) -> None:
         self.workbooks = workbooks
         self.budgets_dir = budgets_dir
         self.publishing = publishing  # False for the preview: drafts may be looked at, not published
+        self.pdf = pdf  # False where no PDF is printed (the preview, site --no-pdf): pages do not link one
         self.source_base = source_base
         self.workers = workers if workers is not None else (os.cpu_count() or 1)
         self.outcomes: dict[tuple[Any, ...], Outcome] = {}
         self.problems: list[Problem] = []  # after render(): every problem found, as ``validate`` reports them
+        self.printed: list[Job] = []  # after render(): the department pages to print, and where their PDFs go
 
     def _source_url(self, path: Path) -> str | None:
         if not self.source_base:
@@ -189,7 +197,8 @@ class Renderer:
         for outcome in done:
             files.update(outcome.files)
         entries = sorted((e for o in done for e in o.entries), key=lambda e: (e.year, e.code))
-        files.update(indexes.index_pages(entries, ENV))
+        self.printed = [Job(f"{e.year}/{e.code}/", e.pdf) for e in entries] if self.pdf else []
+        files.update(indexes.index_pages(entries, ENV, pdf=self.pdf))
         files.update(guide_pages())
         return files
 
@@ -202,14 +211,14 @@ class Renderer:
         todo = [g for g in groups if g.key not in known]
         global _GROUPS
         if sum(len(g.sources) for g in todo) >= PARALLEL_FROM and self.workers > 1:
-            _GROUPS, _FLAGS[:] = todo, [self.publishing, self.workbooks]  # inherited by the forked workers
+            _GROUPS, _FLAGS[:] = todo, [self.publishing, self.workbooks, self.pdf]  # inherited by the workers
             try:
                 with multiprocessing.get_context("fork").Pool(self.workers, initializer=gc.freeze) as pool:
                     results = pool.map(_group_job, range(len(todo)), chunksize=2)
             finally:
                 _GROUPS = []
         else:
-            results = [render_group(g, self.publishing, self.workbooks) for g in todo]
+            results = [render_group(g, self.publishing, self.workbooks, self.pdf) for g in todo]
         known.update((g.key, outcome) for g, outcome in zip(todo, results, strict=True))
         return known
 

@@ -97,7 +97,8 @@ class Preview:
         self.work = work
         self.site_dir = work / "site"
         self.serve_url = serve_url
-        self.renderer = Renderer(budgets, site.source_base(), publishing=False)  # a draft may be previewed, not published
+        # A draft may be previewed, not published; the preview prints no PDFs, so its pages link none.
+        self.renderer = Renderer(budgets, site.source_base(), publishing=False, pdf=False)
         self.known: dict[str, bytes] = {}
         self.inputs: dict[str, str | None] = {}
         self.nav: Any = None

@@ -18,8 +18,9 @@ from typing import Any
 import yaml
 
 from generator.core.errors import GeneratorError
-from generator.publish import outputs
+from generator.publish import outputs, parallel
 from generator.publish.pages import Renderer
+from generator.publish.pdf import Printed, cache_dir, print_pdfs
 from generator.publish.sync import sync
 
 CONFIG = Path("mkdocs.yml")
@@ -103,11 +104,14 @@ def render_sources(budgets: Path, work: Path, renderer: Renderer | None = None,
 # piece; it segments Chinese at build time and in the browser. See docs/search.md for why not Material's.
 SEARCH_ROOT = "article.md-content__inner"
 SEARCH_IGNORE = ".headerlink, .md-content__button, .budget-chart svg"
+# Citizens search disclosures: the home page, year pages and everything under a year (department and errata
+# pages). The editors' guide, the 404 page and anything else stay out of the public index.
+SEARCH_GLOB = "{index.html,[0-9][0-9][0-9][0-9]/**/*.html}"
 
 
 def index_search(site: Path) -> None:
     """Write the Pagefind search index for a built site; nothing is fetched from the network."""
-    cmd = [sys.executable, "-m", "pagefind", "--site", str(site), "--root-selector", SEARCH_ROOT,
+    cmd = [sys.executable, "-m", "pagefind", "--site", str(site), "--glob", SEARCH_GLOB, "--root-selector", SEARCH_ROOT,
            "--exclude-selectors", SEARCH_IGNORE, "--silent"]
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, encoding="utf-8", timeout=600)
@@ -118,20 +122,22 @@ def index_search(site: Path) -> None:
         raise GeneratorError(f"搜索索引生成失败：{lines[-1]}")
 
 
-def build_site(budgets: Path, out: Path) -> None:
-    """Validate and render, build with MkDocs (strict) and Pagefind, then swap the new site in.
+def build_site(budgets: Path, out: Path, pdf: bool = True) -> Printed | None:
+    """Validate and render, build with MkDocs (strict), print the PDFs, index with Pagefind, then swap the new site in.
 
     Sources, config and site are all in one private work directory next to ``out``
-    (``.site-<pid>-xxxx``): two builds at once never share anything but the final swap.
+    (``.site-<pid>-xxxx``): two builds at once never share anything but the final swap and the PDF cache
+    (:func:`generator.publish.pdf.cache_dir`), whose entries are named by content. Returns what was printed,
+    or None with ``pdf=False`` (no PDFs, and no page links one).
     """
     # MkDocs (and its plugins) take a while to import: only a site build needs them, not validate or render.
-    from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
     _config()  # fail early, before rendering, outside a project directory
     target = outputs.prepare(out, budgets)
-    files = site_files(budgets)
+    renderer = Renderer(budgets, source_base(), pdf=pdf)
+    files = site_files(budgets, renderer)
     with outputs.workdir(target, "site") as work:
         outputs.write_tree(files, work / "docs")
         site_dir = work / "site"
@@ -139,9 +145,11 @@ def build_site(budgets: Path, out: Path) -> None:
         logging.getLogger("mkdocs").setLevel(logging.WARNING)
         try:
             cfg = load_config(config_file=str(config_path), strict=True)
-            build(cfg)
+            parallel.build(cfg)  # MkDocs' build, the department pages in parallel processes
         except (MkDocsException, SystemExit) as exc:
             raise GeneratorError(f"网站构建失败：{exc}") from None
+        printed = print_pdfs(site_dir, renderer.printed, cache_dir(target)) if pdf else None
         index_search(site_dir)
         outputs.mark(site_dir)
         outputs.swap_in(site_dir, target, work / "old")
+    return printed

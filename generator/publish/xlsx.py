@@ -33,7 +33,7 @@ from generator.core.model import Budget
 from generator.core.money import SHORTEST
 from generator.core.profiles import Profile
 from generator.derive import tables
-from generator.derive.layout import Column, Table
+from generator.derive.layout import Column, Layout, Table, layout, merged_runs
 from generator.load.yaml_writer import dumps_model
 
 CANONICAL_SHEET = "_canonical"
@@ -41,7 +41,6 @@ CANONICAL_NOTE = "# 本页由程序生成，供导入时还原报表无法承载
 FIRST_HEADER_ROW = 3  # 1-based, as the sheets are read: title, 单位名称/单位, then the header
 MAX_CELL_CHARS = 32_767  # Excel's limit, counted in UTF-16 code units
 FONT = "宋体"  # SimSun: the usual typeface of printed budget tables, with every CJK character
-LANDSCAPE_FROM = 9  # columns: wider tables print landscape
 A4 = 9  # XlsxWriter's paper code
 
 
@@ -95,35 +94,21 @@ def _merge(ws: Worksheet, first: tuple[int, int], last: tuple[int, int], value: 
     ws.merge_range(*first, *last, value, fmt)
 
 
-def header_depth(columns: list[Column]) -> int:
-    return max(len(c.path) for c in columns)
-
-
-def _write_header(ws: Worksheet, fmt: _Formats, table: Table, top: int) -> int:
-    """Write the header's merged cells from 0-based row ``top``; returns the first row below it."""
-    for cells in table.header():
+def _write_header(ws: Worksheet, fmt: _Formats, laid: Layout, top: int) -> int:
+    """Write the header's merged cells (the page's, from the one layout) from 0-based row ``top``; returns
+    the first row below it."""
+    for cells in laid.header:
         for c in cells:
             row, col = top + c.row, c.column
             if c.colspan > 1 or c.rowspan > 1:
                 ws.merge_range(row, col, row + c.rowspan - 1, col + c.colspan - 1, c.label, fmt.header)
             else:
                 ws.write_string(row, col, c.label, fmt.header)
-    return top + header_depth(table.columns)
-
-
-def _runs(table: Table) -> list[tuple[int, int]]:
-    """(first, last) row indices of consecutive rows of the same target (``Row.level``), two or more."""
-    runs, start = [], 0
-    for i in range(1, len(table.rows) + 1):
-        if i == len(table.rows) or table.rows[i].level != table.rows[start].level:
-            if i - start > 1:
-                runs.append((start, i - 1))
-            start = i
-    return runs
+    return top + len(laid.header)
 
 
 def _write_rows(ws: Worksheet, fmt: _Formats, table: Table, first: int, budget: Budget) -> int:
-    runs = _runs(table) if table.merged else []
+    runs = merged_runs(table)
     inside = {i for a, b in runs for i in range(a + 1, b + 1)}  # rows whose repeated cells a merge covers
     row = first
     for n, r in enumerate(table.rows):
@@ -165,9 +150,9 @@ def _widths(ws: Worksheet, columns: list[Column]) -> None:
         _set_width(ws, i, width)
 
 
-def _print_setup(ws: Worksheet, width: int, header_rows: tuple[int, int]) -> None:
+def _print_setup(ws: Worksheet, wide: bool, header_rows: tuple[int, int]) -> None:
     ws.set_paper(A4)
-    if width >= LANDSCAPE_FROM:
+    if wide:  # as the page's PDF prints it
         ws.set_landscape()
     ws.fit_to_pages(1, 0)  # every column on the page; as many pages down as needed
     ws.repeat_rows(*header_rows)
@@ -184,14 +169,15 @@ def write_table(ws: Worksheet, fmt: _Formats, budget: Budget, table: Table, titl
         _text(ws, 0, 0, title, fmt.title, budget)
     _text(ws, 1, 0, f"单位名称：{budget.department.name}", None, budget)
     _text(ws, 1, width - 1 if width > 1 else 1, f"单位：{table.unit}", None, budget)
-    header_end = _write_header(ws, fmt, table, FIRST_HEADER_ROW - 1)
+    laid = layout(table)
+    header_end = _write_header(ws, fmt, laid, FIRST_HEADER_ROW - 1)
     after = _write_rows(ws, fmt, table, header_end, budget)
     for note in notes:
         _text(ws, after, 0, note, None, budget)
         after += 1
     _widths(ws, table.columns)
     ws.freeze_panes(header_end, 0)
-    _print_setup(ws, width, (FIRST_HEADER_ROW - 1, header_end - 1))
+    _print_setup(ws, laid.wide, (FIRST_HEADER_ROW - 1, header_end - 1))
 
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # YAML's own line breaks; a lone CR would be escaped in a cell
