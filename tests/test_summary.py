@@ -15,7 +15,7 @@ from generator.derive import district
 from generator.derive.summary import summary
 from generator.load.budget import Loaded, parse_budget
 from generator.load.loader import load
-from generator.publish.indexes import delta_text, rate_text, year_rows
+from generator.publish.indexes import delta_text, entry, rate_text, year_rows
 from generator.publish.pages import render_department
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -138,7 +138,7 @@ def test_year_page_compares_with_the_stated_prior_total() -> None:
     h = district.headline(b)
     assert h.spending.prior == Decimal("877.82")
     assert (delta_text(h.spending.change), rate_text(h.spending.change)) == ("+99.58", "+11.34%")
-    [row] = year_rows([loaded()])
+    [row] = year_rows([entry(loaded())])
     assert (row["delta"], row["rate"]) == ("+99.58", "+11.34%")
 
 
