@@ -22,7 +22,7 @@ from generator.core import profiles
 from generator.derive.context import PageContext, page_context
 from generator.derive.layout import Table
 from generator.load.budget import Loaded
-from generator.publish import indexes
+from generator.publish import charts, indexes
 from generator.publish.environment import ENV
 
 FILES = {2024: "budgets/2024/putuo-wanli.yaml", 2025: "budgets/2025/putuo-wanli.yaml"}
@@ -281,3 +281,20 @@ def test_charts_leave_out_what_the_locality_does_not_publish(report: Report) -> 
     seed = next(x for x in report.budgets if str(x.path).endswith("budgets/2023/63002.yaml"))
     harbin = indexes.department_charts(seed, report.budgets)
     assert "人员经费" in harbin and "#table-general-budget-basic" in harbin
+
+
+def test_charts_print_amounts_as_the_profile_declares(report: Report) -> None:
+    """A 元 locality's charts print its figures as its tables do (#,##0 元), not as 3296600.00元; the Harbin seed
+    keeps its 万元 with two decimals; a profile that prints a table in 万元 gets charts in 万元, rounded once."""
+    shanghai = indexes.department_charts(loaded(report, 2025), report.budgets)
+    figures = re.findall(r'class="val">([^<（]*)', shanghai)
+    assert "3,296,600元" in figures and not [f for f in figures if ".00元" in f], figures
+    assert "3296600" not in shanghai
+    seed = next(x for x in report.budgets if str(x.path).endswith("budgets/2023/63002.yaml"))
+    harbin = re.findall(r'class="val">([^<（]*)', indexes.department_charts(seed, report.budgets))
+    assert harbin and all(re.fullmatch(r"(本年|上年)?\s?-?\d+\.\d\d万元|本年|上年|(上年 )?未记录", f) for f in harbin), harbin
+    wan = profiles.load("shanghai-putuo").model_dump()
+    wan["tables"][2] = {**wan["tables"][2], "unit": "万元", "format": "#,##0.00"}  # 支出总表 in 万元
+    style = profiles.build(wan).money_style("expenditure_summary", "元")
+    assert charts.Numbers("元", *style).text(Decimal(33556428)) == "3,355.64万元"  # 3,355.6428: rounded once
+    assert charts.Numbers("元", *style).text(Decimal(33556450)) == "3,355.65万元"  # half up

@@ -26,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from pydantic_core import PydanticCustomError
 
 from generator.core.errors import GeneratorError, InputError, Problem, Severity, printable
+from generator.core.money import DEFAULT_FORMAT
 from generator.core.recorded import RECORDED
 from generator.core.slugs.internal import INVALID_PROFILE
 from generator.core.specs import SOURCE_MODELS, Note, PartSpec, SectionSpec, TableSpec, Title
@@ -96,6 +97,16 @@ class Profile(_Strict):
 
     def section(self, key: str) -> SectionSpec | None:
         return next((s for s in self.sections if s.key == key), None)
+
+    def money_style(self, key: str | None, display_unit: str) -> tuple[str, str]:
+        """(unit, number format) in which this profile prints the amounts of table ``key``; for a figure no
+        table of the profile shows, those of its first money table in ``display_unit`` (else ``0.00``).
+        Charts print their figures this way, so a 元 locality's chart reads ``3,296,600元`` like its table."""
+        spec = self.table(key) if key else None
+        if spec is None:
+            spec = next((t for t in self.tables if (t.unit or display_unit) == display_unit
+                         and any(t.kind_of(c) == "money" and c.format is None for c in t.columns)), None)
+        return (spec.unit or display_unit, spec.format) if spec is not None else (display_unit, DEFAULT_FORMAT)
 
     def number(self, key: str) -> str:
         """“表5”, or the table's own code: how the profile numbers a table (empty when it omits it)."""
