@@ -108,7 +108,7 @@ def department_charts(item: Loaded, loaded: list[Loaded], history: list[dict[str
     b = item.budget
     reg = registry.for_year(b.year)
     t = totals_of(item)
-    profile = profiles.load(b.profile)
+    profile = profiles.load(b.profile).for_year(b.year)
     published = {spec.key: spec.title for spec in profile.tables}
 
     def table(key: str) -> tuple[str | None, str | None]:
@@ -187,4 +187,4 @@ def datasets(loaded: list[Loaded]) -> bytes:
 
 
 def _table_keys(b: Any) -> list[str]:
-    return [s.key for s in profiles.load(b.profile).tables]
+    return [s.key for s in profiles.load(b.profile).for_year(b.year).tables]

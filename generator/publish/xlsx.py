@@ -223,7 +223,7 @@ def cell_pieces(line: str) -> list[str]:
 
 def write_workbook(budget: Budget, wb: Workbook, source_text: str | None = None, profile: Profile | None = None,
                    built: dict[str, Table] | None = None) -> None:
-    profile = profile or profiles.load(budget.profile)
+    profile = profile or profiles.load(budget.profile).for_year(budget.year)
     if built is None:
         built = tables.build(budget, registry.for_year(budget.year), profile.tables)
     fmt = _Formats(wb)
