@@ -62,7 +62,7 @@ def check_profile(profile: Profile) -> list[Problem]:
     if not profile.publish:
         return []
     problems: list[Problem] = []
-    placed = [(("sections", i), x) for i, x in enumerate(profile.sections)]
+    placed: list[tuple[tuple[str | int, ...], SectionSpec]] = [(("sections", i), x) for i, x in enumerate(profile.sections)]
     placed += [(("variants", v, "sections", j), x) for v, variant in enumerate(profile.variants)
                for j, x in enumerate(variant.sections)]
     for at, section in placed:
