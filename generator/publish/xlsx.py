@@ -230,7 +230,7 @@ def write_workbook(budget: Budget, wb: Workbook, source_text: str | None = None,
     sheets = profile.sheet_names()  # a title as written may be too long or hold []:*?/\ for Excel
     for i, spec in enumerate(profile.tables):
         table = built[spec.key]
-        notes = [spec.empty_note] if table.empty else []
+        notes = [table.note(budget.year)] if table.empty else []  # its {year} filled in, as on the page
         if i == 0 and profile.summary_note:
             notes.append(profile.summary_note)
         write_table(wb.add_worksheet(sheets[spec.key]), fmt, budget, table, spec.title, notes)
