@@ -66,6 +66,8 @@ class ProfileRules(_Strict):
 class Variant(_Strict):
     """某些年度的版式：同一地区的公开模板逐年变化时，写出这些年度与基本版式不同的表格和小节。"""
 
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+
     since: Annotated[int, Field(ge=2000, le=2100)] | None = None
     """从哪一年起适用（含）；不填则不限。"""
     until: Annotated[int, Field(ge=2000, le=2100)] | None = None

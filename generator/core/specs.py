@@ -190,7 +190,8 @@ class ColumnSpec(_Spec):
     """表格的一列。"""
 
     header: list[Label] = Field(min_length=1, max_length=MAX_HEADER_LEVELS)
-    """表头各层，从最外层起，如 `[基本支出, 人员经费]`；相邻列相同的上层合并为一格，层数少的列向下占满。"""
+    """表头各层，从最外层起，如 `[基本支出, 人员经费]`；相邻列相同的上层合并为一格，层数少的列向下占满。
+    可含 `{year}`、`{prior_year}`（如 `"{year}年“三公”经费预算数"`）。"""
     measure: str
     """这一列显示的量，取决于行来源（见“行来源与可用的量”），如 `code`、`name`、`general_budget.personnel`。"""
     kind: Literal["text", "code", "money", "number"] | None = None
