@@ -333,7 +333,8 @@ def test_a_typo_in_a_year_variant_is_a_located_error_from_validate(
     report = validate_paths([budgets], root=tmp_path)
     shown = profiles.position("shanghai-putuo", ())[0]
     assert ("invalid-profile", shown, line) in locations(report), describe(report.problems)
-    assert {p.slug for p in report.errors} == {"invalid-profile"}, describe(report.errors)
+    assert {(p.slug, p.file, p.line) for p in report.errors} == {("invalid-profile", shown, line)}, describe(
+        report.errors)
 
 
 def test_a_variant_applies_to_its_years_only() -> None:

@@ -62,8 +62,9 @@ def check_profile(profile: Profile) -> list[Problem]:
     if not profile.publish:
         return []
     problems: list[Problem] = []
-    placed: list[tuple[tuple[str | int, ...], SectionSpec]] = [(("sections", i), x) for i, x in enumerate(profile.sections)]
-    placed += [(("variants", v, "sections", j), x) for v, variant in enumerate(profile.variants)
+    written = profile.base  # every section where the profile file writes it: the base layout and each variant
+    placed: list[tuple[tuple[str | int, ...], SectionSpec]] = [(("sections", i), x) for i, x in enumerate(written.sections)]
+    placed += [(("variants", v, "sections", j), x) for v, variant in enumerate(written.variants)
                for j, x in enumerate(variant.sections)]
     for at, section in placed:
         if not (SECTION_TEMPLATES / f"{section.template_name}.md.j2").is_file():

@@ -110,6 +110,12 @@ class Profile(_Strict):
     """各年度的版式差异（按顺序套用所有适用于该年度的项，后面的覆盖前面的）；见 docs/locality-template.md。"""
     _years: dict[int, Profile] = PrivateAttr(default_factory=dict)
     _owner: int = PrivateAttr(0)  # a copy (model_copy) shares the dict above: it starts its own
+    _base: Profile | None = PrivateAttr(None)  # the profile as written, of a year's layout
+
+    @property
+    def base(self) -> Profile:
+        """The profile as written (its base layout and variants), of which this may be one year's layout."""
+        return self._base or self
 
     @model_validator(mode="after")
     def _keys_are_unique(self) -> Profile:
@@ -148,7 +154,9 @@ class Profile(_Strict):
             sections.update({s.key: s for s in variant.sections})
         dated = [t.model_copy(update={"columns": [c.model_copy(update={"header": [fill(h, year) for h in c.header]})
                                                   for c in t.columns]}) for t in tables.values()]
-        return self.model_copy(update={"tables": dated, "sections": list(sections.values())})
+        out = self.model_copy(update={"tables": dated, "sections": list(sections.values())})
+        out._base = self.base
+        return out
 
     def table(self, key: str) -> TableSpec | None:
         return next((t for t in self.tables if t.key == key), None)
