@@ -84,20 +84,20 @@ def _named_in_template(key: str, at: tuple[str | int, ...], section: SectionSpec
     forms, formats = template_names(section.template_name)
     out = []
 
-    def problem(loc: tuple[str | int, ...], message: str) -> None:
+    def invalid(loc: tuple[str | int, ...], message: str) -> None:
         shown, line = profiles.position(key, (*at, *loc))
         out.append(Problem(INVALID_PROFILE.slug, Severity.ERROR, f"地区模板有误：{message}", shown, line))
 
     for name, text in section.forms.items():
         if name not in forms:
-            problem(("forms", name), f"小节模板 {section.template_name} 没有名为{quoted(name)}的句式"
+            invalid(("forms", name), f"小节模板 {section.template_name} 没有名为{quoted(name)}的句式"
                                      f"（可用：{'、'.join(sorted(forms)) or '无'}）")
         elif unknown := sorted(set(re.findall(r"\{([a-z0-9_]+)\}", text)) - forms[name]):
-            problem(("forms", name), f"句式{quoted(name)}中的占位符{quoted('{' + unknown[0] + '}')}模板不提供"
+            invalid(("forms", name), f"句式{quoted(name)}中的占位符{quoted('{' + unknown[0] + '}')}模板不提供"
                                      f"（可用：{'、'.join('{' + x + '}' for x in sorted(forms[name]))}）")
     for name in section.formats:
         if name not in formats:
-            problem(("formats", name), f"小节模板 {section.template_name} 没有名为{quoted(name)}的数字格式"
+            invalid(("formats", name), f"小节模板 {section.template_name} 没有名为{quoted(name)}的数字格式"
                                        f"（可用：{'、'.join(sorted(formats)) or '无'}）")
     return out
 

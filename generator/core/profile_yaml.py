@@ -69,7 +69,7 @@ def line_of(lines: Lines | None, loc: tuple[Any, ...]) -> int | None:
     return int(node.start_mark.line) + 1
 
 
-def problem(shown: str, nodes: Lines | None, loc: tuple[Any, ...], message: str) -> Problem:
+def located(shown: str, nodes: Lines | None, loc: tuple[Any, ...], message: str) -> Problem:
     return Problem(INVALID_PROFILE.slug, Severity.ERROR, f"地区模板有误：{message}", shown, line_of(nodes, loc))
 
 

@@ -27,7 +27,7 @@ from pydantic_core import PydanticCustomError
 
 from generator.core.errors import GeneratorError, Problem, printable
 from generator.core.money import DEFAULT_FORMAT
-from generator.core.profile_yaml import Lines, errors, line_of, problem, read
+from generator.core.profile_yaml import Lines, errors, line_of, located, read
 from generator.core.profile_yaml import ProfileError as ProfileError
 from generator.core.recorded import RECORDED
 from generator.core.slugs.internal import INVALID_PROFILE
@@ -239,17 +239,17 @@ def library() -> dict[str, TableSpec]:
     text = LIBRARY.read_text(encoding="utf-8")
     data, nodes = read(text, _shown(LIBRARY))
     if not isinstance(data, list):
-        raise ProfileError([problem(_shown(LIBRARY), nodes, (), "表格库应是表格的列表")])
+        raise ProfileError([located(_shown(LIBRARY), nodes, (), "表格库应是表格的列表")])
     problems: list[Problem] = []
     out: dict[str, TableSpec] = {}
     for i, entry in enumerate(data):
         try:
             spec = TableSpec.model_validate(entry)
         except ValidationError as exc:
-            problems += [problem(_shown(LIBRARY), nodes, (i, *loc), message) for loc, message in errors(exc)]
+            problems += [located(_shown(LIBRARY), nodes, (i, *loc), message) for loc, message in errors(exc)]
             continue
         if spec.key in out:
-            problems.append(problem(_shown(LIBRARY), nodes, (i, "key"), f"表格库中的 key“{spec.key}”重复"))
+            problems.append(located(_shown(LIBRARY), nodes, (i, "key"), f"表格库中的 key“{spec.key}”重复"))
         out[spec.key] = spec
     if problems:
         raise ProfileError(problems)
@@ -260,7 +260,7 @@ def parse(text: str, shown: str = "<profile>", key: str = "") -> Profile:
     """A profile from its YAML text: library references resolved, every spec validated (or a ``ProfileError``)."""
     data, nodes = read(text, shown)
     if not isinstance(data, dict):
-        raise ProfileError([problem(shown, nodes, (), "地区模板的顶层应是键值映射")])
+        raise ProfileError([located(shown, nodes, (), "地区模板的顶层应是键值映射")])
     return build({**data, "key": key or data.get("key", "")}, shown, nodes)
 
 
@@ -273,7 +273,7 @@ def build(data: dict[str, Any], shown: str = "<profile>", nodes: Lines | None = 
         for i, entry in enumerate(data["tables"]):
             table, why = _resolve(entry)
             if why is not None:
-                problems.append(problem(shown, nodes, ("tables", i, *why[0]), why[1]))
+                problems.append(located(shown, nodes, ("tables", i, *why[0]), why[1]))
             resolved["tables"].append(table)
     if problems:
         raise ProfileError(problems)
@@ -282,13 +282,13 @@ def build(data: dict[str, Any], shown: str = "<profile>", nodes: Lines | None = 
     try:  # the base layout first: a variant's problems are reported with the base's, an inherited one only once
         Profile.model_validate({**resolved, "variants": []})
     except ValidationError as exc:
-        problems = [problem(shown, nodes, loc, message) for loc, message in errors(exc)] + problems
+        problems = [located(shown, nodes, loc, message) for loc, message in errors(exc)] + problems
     if problems:
         raise ProfileError(problems)
     try:
         return Profile.model_validate(resolved)
     except ValidationError as exc:
-        raise ProfileError([problem(shown, nodes, loc, message) for loc, message in errors(exc)]) from None
+        raise ProfileError([located(shown, nodes, loc, message) for loc, message in errors(exc)]) from None
 
 
 def _variant(entry: Any, i: int, base: dict[str, Any], shown: str, nodes: Lines | None,
@@ -314,12 +314,12 @@ def _variant(entry: Any, i: int, base: dict[str, Any], shown: str, nodes: Lines 
             key = override.get("key")
             if key not in specs:
                 guess = difflib.get_close_matches(str(key), [str(k) for k in specs], n=1, cutoff=0.6)
-                problems.append(problem(shown, nodes, (*at, "key"), f"基本版式的 {field} 中没有“{printable(str(key))}”"
+                problems.append(located(shown, nodes, (*at, "key"), f"基本版式的 {field} 中没有“{printable(str(key))}”"
                                          + (f"，是不是“{guess[0]}”？" if guess else "（variants 只能改写已有的表格和小节）")))
                 continue
             unknown = [name for name in override if name not in model.model_fields]
             if unknown:
-                problems.append(problem(shown, nodes, (*at, unknown[0]), f"未知字段“{printable(str(unknown[0]))}”"))
+                problems.append(located(shown, nodes, (*at, unknown[0]), f"未知字段“{printable(str(unknown[0]))}”"))
                 continue
             merged = {**specs[key], **override}
             try:
@@ -328,9 +328,9 @@ def _variant(entry: Any, i: int, base: dict[str, Any], shown: str, nodes: Lines 
                 base_ok = _valid(model, specs[key])
                 for loc, message in errors(exc):
                     if loc and loc[0] in override:
-                        problems.append(problem(shown, nodes, at + loc, message))
+                        problems.append(located(shown, nodes, at + loc, message))
                     elif base_ok:  # the variant's fields do not fit the inherited ones: the variant's entry
-                        problems.append(problem(shown, nodes, at, message))
+                        problems.append(located(shown, nodes, at, message))
     return out
 
 

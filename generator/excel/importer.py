@@ -34,7 +34,7 @@ from generator.core.model import Budget
 from generator.derive import tables
 from generator.derive.layout import columns_of
 from generator.excel import leaves, merge
-from generator.excel.leaves import NotANumber, code_text, money, name_key
+from generator.excel.cells import NotANumber, code_text, money, name_key
 from generator.excel.package import ImportFailed, Package, inspect
 from generator.excel.scan import SheetInfo
 from generator.excel.sheets import Grid, Sheet, Workbook, code_of, norm, read_sheet, sheet_grid
@@ -255,7 +255,7 @@ def _canonical(book: Workbook) -> Budget:
 def _keys(sheet: Sheet, cells: list[Any]) -> tuple[str, str]:
     """What identifies a workbook row, as the row source names its rows (a derived row's ``key``): its
     code, else the project or target name, else its label; exactly as shown and as a loose key
-    (:func:`generator.excel.leaves.name_key`: Excel's escapes, whitespace and control characters aside)."""
+    (:func:`generator.excel.cells.name_key`: Excel's escapes, whitespace and control characters aside)."""
     rows = sheet.spec.source.rows
     if rows in ("projects", "performance_targets"):
         cell = sheet.get(cells, "name")

@@ -18,8 +18,7 @@ Totals and subtotals are not read: the import compares them with the figures der
 
 from __future__ import annotations
 
-import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from itertools import combinations
 from typing import Any
 
@@ -31,7 +30,7 @@ from generator.core.money import CENT, ZERO, convert, total
 from generator.core.specs import FactItem, FactsSource, PairSource
 from generator.core.totals import PROJECT_FUND_FIELDS
 from generator.core.vocabulary import FUNDS, INCOME_FUND_NAMES, INCOME_FUNDS, SPENDING_SOURCES, THREE_PUBLIC
-from generator.excel.scan import unescape
+from generator.excel.cells import NotANumber, code_text, foreign_digits, money, name_key
 from generator.excel.sheets import Sheet, Workbook, code_of
 
 E, W = Severity.ERROR, Severity.WARNING
@@ -41,57 +40,6 @@ UNIT_FUND_INCOME = INCOME_KEYS[4:]  # 事业收入 … 其他收入: the income 
 LEAF_KINDS = ("personnel", "public", "project")
 EXTRA = ("operating", "to_superior", "to_subsidiary")
 KEEP = "_canonical_sources"  # on a line: the income sources whose split only the _canonical sheet knows
-
-
-def code_text(value: Any) -> str:
-    """A code cell as text: 2080101, 2080101.0 and "2080101 " all give "2080101". Only ASCII digits
-    make a code: "６３００２" (full-width) is not one, and is never normalised into one."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = str(value).strip()
-    return text if text.isascii() and text.isdigit() else ""
-
-
-def foreign_digits(value: Any) -> bool:
-    """A code written with digits other than 0–9 (full-width, Arabic-Indic, mathematical …)."""
-    text = str(value).strip() if isinstance(value, str) else ""
-    return bool(text) and not text.isascii() and all(unicodedata.category(ch) == "Nd" for ch in text)
-
-
-def name_key(value: Any) -> str:
-    """A name as compared across export → Excel → import: XlsxWriter writes control characters as
-    ``_xHHHH_`` and openpyxl drops every ``x005F_``; whitespace and control characters do not count."""
-    if value is None:
-        return ""
-    text = unescape(str(value).replace("x005F_", ""))
-    return "".join(ch for ch in text if not ch.isspace() and unicodedata.category(ch) != "Cc")
-
-
-class NotANumber(ValueError):
-    pass
-
-
-def money(value: Any) -> Decimal:
-    if value is None or value == "":
-        return Decimal(0)
-    if isinstance(value, bool):
-        raise NotANumber(str(value))
-    if isinstance(value, (int, Decimal)):
-        return Decimal(value)
-    if isinstance(value, float):
-        return Decimal(repr(value))
-    text = str(value).strip().replace(",", "").replace("，", "")
-    if text in ("", "-", "—", "－"):
-        return Decimal(0)
-    try:
-        result = Decimal(text)
-    except InvalidOperation:
-        raise NotANumber(text) from None
-    if not result.is_finite():
-        raise NotANumber(text)
-    return result
 
 
 def _sheets(book: Workbook, rows: str, view: str | None = None) -> list[Sheet]:

@@ -17,7 +17,8 @@ from generator.core.money import ZERO, total
 from generator.core.specs import FactItem, FactsSource, PairSource
 from generator.core.totals import PROJECT_FUND_FIELDS
 from generator.core.vocabulary import INCOME_FUNDS, SPENDING_SOURCES, THREE_PUBLIC
-from generator.excel.leaves import INCOME_KEYS, KEEP, name_key
+from generator.excel.cells import name_key
+from generator.excel.leaves import INCOME_KEYS, KEEP
 from generator.excel.sheets import Workbook
 
 W = Severity.WARNING
