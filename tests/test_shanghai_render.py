@@ -350,5 +350,6 @@ def test_a_variant_applies_to_its_years_only() -> None:
     assert new.section("budget_explanation") == base.section("budget_explanation")
     section = old.section("budget_explanation")
     assert section is not None and section.style("summary", "#,##0.00") == "0.00"
+    assert old.for_year(2025) is new  # a year's layout asked for another year: laid out from the profile as written
     t23 = base.for_year(2023).table("three_public_operating")  # until: 2024
     assert t23 is not None and t23.columns[-1].header == ["2023年机关运行经费预算数"]

@@ -137,6 +137,8 @@ class Profile(_Strict):
     def for_year(self, year: int) -> Profile:
         """This profile as it lays out ``year``: every variant that applies replaces its tables and sections (by
         key), and header levels written with ``{year}`` / ``{prior_year}`` are filled in (kept per year)."""
+        if self._base is not None:  # already one year's layout: lay out the profile as written
+            return self._base.for_year(year)
         if self._owner != id(self):
             self._years, self._owner = {}, id(self)
         if year not in self._years:
