@@ -320,3 +320,10 @@ def test_the_errata_page_shows_each_slip_with_its_correction_and_arithmetic(repo
     assert "原文所印：94,995,790元" in page and "应为：94,995,789元" in page
     assert "应为：3,355.64万元" in page and "应为：8103" in page
     assert "2120199 53,121,126元 ＝ 94,995,789元" in page  # the arithmetic, term by term
+
+
+def test_slip_messages_name_each_section_by_its_printed_title(report: Report) -> None:
+    """“原文‘2025年部门预算编制说明’印作…”: the section's title with its year and department filled in."""
+    mine = [p for p in report.problems if p.file in FILES.values()]
+    assert not [p.message for p in mine if "{year}" in p.message or "{dept}" in p.message]
+    assert any("原文“2025年部门预算编制说明”" in p.message for p in mine if p.file == FILES[2025])

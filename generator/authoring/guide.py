@@ -372,6 +372,14 @@ def profiles_page() -> str:
                "地区模板可以用 `parts` 列出公开文本的各部分及其顺序（即目录）：每部分是若干小节，或全部报表。"
                "不写 `parts` 时为标准的四部分（部门概况、公开报表、情况说明、名词解释）。"
                "写法示例见[为本地区建立公开模板](locality-template.md)。\n" + _fields(PartSpec))
+    out.append("\n## 各年度的版式（`variants`）\n\n"
+               "同一地区的公开模板逐年变化时，`variants` 的每一项写出若干年度（`since`、`until`）与基本版式不同的"
+               "表格和小节：`tables`、`sections` 的每项写 `key`（基本版式中已有的）和要改的字段，其余字段沿用基本版式；"
+               "适用于某一年度的各项依次套用。表头各层可含 `{year}`、`{prior_year}`。小节的句式（`forms`）和数字格式"
+               "（`formats`）只能用小节模板中有名字的那些。写法示例见[为本地区建立公开模板](locality-template.md)。\n"
+               + _fields(profiles.Variant, skip=("tables", "sections"))
+               + "| `tables` | 列表（每项：`key` 和要改的表格定义字段） | 可不填 | 与基本版式不同的表格。 |\n"
+               "| `sections` | 列表（每项：`key` 和要改的小节字段） | 可不填 | 与基本版式不同的小节。 |\n")
     out.append("\n## 地区可能不公开的数据\n\n"
                "表格的 `needs`、小节的 `needs` 和 `rules.requires` 中可用的名称；文件没有这些数据而地区模板要印出它们时，"
                "校验报错 [`missing-fact`](rules.md#missing-fact)。\n\n| 名称 | 含义 |\n| --- | --- |\n")

@@ -10,12 +10,16 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import re
 import stat
 from collections.abc import Iterable
 from decimal import Decimal
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
+import jinja2
+import jinja2.nodes
 import yaml
 
 from generator.check import rules
@@ -26,6 +30,8 @@ from generator.core.explained import lines_for
 from generator.core.model import Budget
 from generator.core.profiles import Profile
 from generator.core.registry import Registry
+from generator.core.slugs.internal import INVALID_PROFILE
+from generator.core.specs import SectionSpec
 from generator.load.budget import Loaded, parse_budget
 from generator.load.codes import repository_registry
 from generator.load.loader import Document, decode, parse
@@ -34,7 +40,7 @@ from generator.load.loader import Document, decode, parse
 def check_budget(doc: Document, budget: Budget, reason_threshold: Decimal | None = None,
                  reg: Registry | None = None) -> list[Problem]:
     try:
-        profile = profiles.load(budget.profile)
+        profile = profiles.load(budget.profile).for_year(budget.year)
     except profiles.ProfileError as exc:  # a shipped profile (or the table library) that does not validate
         return exc.problems
     except (KeyError, ValueError, TypeError, OSError, yaml.YAMLError):  # no such profile, or a file that is not one
@@ -56,14 +62,61 @@ def check_profile(profile: Profile) -> list[Problem]:
     if not profile.publish:
         return []
     problems: list[Problem] = []
-    for i, section in enumerate(profile.sections):
+    written = profile.base  # every section where the profile file writes it: the base layout and each variant
+    placed: list[tuple[tuple[str | int, ...], SectionSpec]] = [(("sections", i), x) for i, x in enumerate(written.sections)]
+    placed += [(("variants", v, "sections", j), x) for v, variant in enumerate(written.variants)
+               for j, x in enumerate(variant.sections)]
+    for at, section in placed:
         if not (SECTION_TEMPLATES / f"{section.template_name}.md.j2").is_file():
-            shown, line = profiles.position(profile.key, ("sections", i, "template" if section.template else "key"))
+            shown, line = profiles.position(profile.key, (*at, "template" if section.template else "key"))
             known = sorted(p.name.removesuffix(".md.j2") for p in SECTION_TEMPLATES.glob("*.md.j2"))
             problems.append(Problem("profile-unknown-section", Severity.ERROR,
                                     f"没有名为{quoted(section.template_name)}的情况说明小节模板（可用：{'、'.join(known)}）",
                                     shown, line))
+        elif section.forms or section.formats:
+            problems += _named_in_template(profile.key, at, section)
     return problems
+
+
+def _named_in_template(key: str, at: tuple[str | int, ...], section: SectionSpec) -> list[Problem]:
+    """A section's ``forms`` and ``formats`` must be ones its template names (``section.form("name", …)``,
+    ``section.style("name", …)``), and a form may use only the placeholders the template fills in."""
+    forms, formats = template_names(section.template_name)
+    out = []
+
+    def invalid(loc: tuple[str | int, ...], message: str) -> None:
+        shown, line = profiles.position(key, (*at, *loc))
+        out.append(Problem(INVALID_PROFILE.slug, Severity.ERROR, f"地区模板有误：{message}", shown, line))
+
+    for name, text in section.forms.items():
+        if name not in forms:
+            invalid(("forms", name), f"小节模板 {section.template_name} 没有名为{quoted(name)}的句式"
+                                     f"（可用：{'、'.join(sorted(forms)) or '无'}）")
+        elif unknown := sorted(set(re.findall(r"\{([a-z0-9_]+)\}", text)) - forms[name]):
+            invalid(("forms", name), f"句式{quoted(name)}中的占位符{quoted('{' + unknown[0] + '}')}模板不提供"
+                                     f"（可用：{'、'.join('{' + x + '}' for x in sorted(forms[name]))}）")
+    for name in section.formats:
+        if name not in formats:
+            invalid(("formats", name), f"小节模板 {section.template_name} 没有名为{quoted(name)}的数字格式"
+                                       f"（可用：{'、'.join(sorted(formats)) or '无'}）")
+    return out
+
+
+@cache
+def template_names(template: str) -> tuple[dict[str, frozenset[str]], frozenset[str]]:
+    """The sentence forms (name → the placeholders it is given) and number formats a section template names."""
+    tree = jinja2.Environment().parse((SECTION_TEMPLATES / f"{template}.md.j2").read_text(encoding="utf-8"))
+    forms: dict[str, frozenset[str]] = {}
+    formats: set[str] = set()
+    for call in tree.find_all(jinja2.nodes.Call):
+        f = call.node
+        if (isinstance(f, jinja2.nodes.Getattr) and isinstance(f.node, jinja2.nodes.Name) and f.node.name == "section"
+                and call.args and isinstance(call.args[0], jinja2.nodes.Const)):
+            if f.attr == "form":
+                forms[call.args[0].value] = frozenset(k.key for k in call.kwargs)
+            elif f.attr == "style":
+                formats.add(call.args[0].value)
+    return forms, frozenset(formats)
 
 
 # The section templates are read as data, not imported: an erratum must name a section the site can publish.

@@ -14,6 +14,7 @@ glossary) is data like any YAML text: templates escape it.
 
 from __future__ import annotations
 
+import difflib
 import re
 from decimal import Decimal
 from functools import cache
@@ -21,21 +22,22 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 
-from generator.core.errors import GeneratorError, InputError, Problem, Severity, printable
+from generator.core.errors import GeneratorError, Problem, printable
+from generator.core.money import DEFAULT_FORMAT
+from generator.core.profile_yaml import Lines, errors, line_of, located, read
+from generator.core.profile_yaml import ProfileError as ProfileError
 from generator.core.recorded import RECORDED
 from generator.core.slugs.internal import INVALID_PROFILE
-from generator.core.specs import SOURCE_MODELS, Note, PartSpec, SectionSpec, TableSpec, Title
+from generator.core.specs import Note, PartSpec, SectionSpec, TableSpec, Title, fill
 
 RECORDED_KEYS = tuple(RECORDED)
 
 PROFILE_DIR = Path(str(resources.files("generator.core") / "profiles"))
 LIBRARY = PROFILE_DIR / "_tables.yaml"
 KEY_PATTERN = r"^[a-z0-9-]{1,64}$"
-SOURCE_TAGS = {m.model_fields["rows"].annotation.__args__[0] for m in SOURCE_MODELS}  # type: ignore[union-attr]
 # What a profile may change on a table it takes from the library.
 REFERENCE_FIELDS = ("key", "title", "code", "empty_note")
 
@@ -61,6 +63,37 @@ class ProfileRules(_Strict):
     """本地区表格和说明要印出的数据（core.recorded 中的名称，如 staff、supervisor）；文件缺少时报错 missing-fact。"""
 
 
+class Variant(_Strict):
+    """某些年度的版式：同一地区的公开模板逐年变化时，写出这些年度与基本版式不同的表格和小节。"""
+
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+
+    since: Annotated[int, Field(ge=2000, le=2100)] | None = None
+    """从哪一年起适用（含）；不填则不限。"""
+    until: Annotated[int, Field(ge=2000, le=2100)] | None = None
+    """到哪一年止适用（含）；不填则不限。`since`、`until` 至少填一个。"""
+    note: Note = ""
+    """这一版式的说明（给维护者看，不印出），如“2024 年公开文本的版式”。"""
+    tables: list[TableSpec] = []
+    """与基本版式不同的表格：每项写 `key`（基本版式中的表格）和要改的字段（如 `heading`、`columns`），
+    其余字段沿用基本版式。"""
+    sections: list[SectionSpec] = []
+    """与基本版式不同的小节：每项写 `key`（基本版式中的小节）和要改的字段（如 `forms`、`formats`、`title`）。"""
+
+    @model_validator(mode="after")
+    def _has_years(self) -> Variant:
+        if self.since is None and self.until is None:
+            raise PydanticCustomError(INVALID_PROFILE.slug, "{message}", {
+                "message": "variants 的每一项要写 since 或 until（适用的年度）", "at": ()})
+        if self.since is not None and self.until is not None and self.since > self.until:
+            raise PydanticCustomError(INVALID_PROFILE.slug, "{message}", {
+                "message": f"since {self.since} 晚于 until {self.until}", "at": ("since",)})
+        return self
+
+    def applies(self, year: int) -> bool:
+        return (self.since is None or year >= self.since) and (self.until is None or year <= self.until)
+
+
 class Profile(_Strict):
     key: str = ""
     name: Title
@@ -73,6 +106,16 @@ class Profile(_Strict):
     glossary: list[GlossaryEntry] = []
     parts: list[PartSpec] | None = None
     """公开文本的各部分及其顺序（目录）：每部分是若干小节或全部报表；不填则为标准的四部分（概况、报表、情况说明、名词解释）。"""
+    variants: list[Variant] = []
+    """各年度的版式差异（按顺序套用所有适用于该年度的项，后面的覆盖前面的）；见 docs/locality-template.md。"""
+    _years: dict[int, Profile] = PrivateAttr(default_factory=dict)
+    _owner: int = PrivateAttr(0)  # a copy (model_copy) shares the dict above: it starts its own
+    _base: Profile | None = PrivateAttr(None)  # the profile as written, of a year's layout
+
+    @property
+    def base(self) -> Profile:
+        """The profile as written (its base layout and variants), of which this may be one year's layout."""
+        return self._base or self
 
     @model_validator(mode="after")
     def _keys_are_unique(self) -> Profile:
@@ -91,11 +134,47 @@ class Profile(_Strict):
                 placed.append(key)
         return self
 
+    def for_year(self, year: int) -> Profile:
+        """This profile as it lays out ``year``: every variant that applies replaces its tables and sections (by
+        key), and header levels written with ``{year}`` / ``{prior_year}`` are filled in (kept per year)."""
+        if self._base is not None:  # already one year's layout: lay out the profile as written
+            return self._base.for_year(year)
+        if self._owner != id(self):
+            self._years, self._owner = {}, id(self)
+        if year not in self._years:
+            self._years[year] = self._laid_out(year)
+        return self._years[year]
+
+    def _laid_out(self, year: int) -> Profile:
+        applied = [v for v in self.variants if v.applies(year)]
+        if not applied and not any("{" in h for t in self.tables for c in t.columns for h in c.header):
+            return self
+        tables = {t.key: t for t in self.tables}
+        sections = {s.key: s for s in self.sections}
+        for variant in applied:
+            tables.update({t.key: t for t in variant.tables})
+            sections.update({s.key: s for s in variant.sections})
+        dated = [t.model_copy(update={"columns": [c.model_copy(update={"header": [fill(h, year) for h in c.header]})
+                                                  for c in t.columns]}) for t in tables.values()]
+        out = self.model_copy(update={"tables": dated, "sections": list(sections.values())})
+        out._base = self.base
+        return out
+
     def table(self, key: str) -> TableSpec | None:
         return next((t for t in self.tables if t.key == key), None)
 
     def section(self, key: str) -> SectionSpec | None:
         return next((s for s in self.sections if s.key == key), None)
+
+    def money_style(self, key: str | None, display_unit: str) -> tuple[str, str]:
+        """(unit, number format) in which this profile prints the amounts of table ``key``; for a figure no
+        table of the profile shows, those of its first money table in ``display_unit`` (else ``0.00``).
+        Charts print their figures this way, so a 元 locality's chart reads ``3,296,600元`` like its table."""
+        spec = self.table(key) if key else None
+        if spec is None:
+            spec = next((t for t in self.tables if (t.unit or display_unit) == display_unit
+                         and any(t.kind_of(c) == "money" and c.format is None for c in t.columns)), None)
+        return (spec.unit or display_unit, spec.format) if spec is not None else (display_unit, DEFAULT_FORMAT)
 
     def number(self, key: str) -> str:
         """“表5”, or the table's own code: how the profile numbers a table (empty when it omits it)."""
@@ -140,18 +219,10 @@ def available() -> list[str]:
     return sorted(p.stem for p in PROFILE_DIR.glob("*.yaml") if re.fullmatch(KEY_PATTERN, p.stem))
 
 
-class ProfileError(InputError):
-    """A profile (or the table library) that does not validate: every problem, located in its file."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        first = problems[0]
-        super().__init__(first.slug, first.message, file=first.file, line=first.line, column=first.column)
-        self.problems = problems
-
-
 @cache
 def load(key: str) -> Profile:
-    """The shipped profile ``key``; KeyError for any other key (never a path: see ``available``)."""
+    """The shipped profile ``key`` (its layout for one year: ``load(key).for_year(year)``); KeyError for any other
+    key (never a path: see ``available``)."""
     if key not in available():
         raise KeyError(key)
     path = PROFILE_DIR / f"{key}.yaml"
@@ -161,26 +232,26 @@ def load(key: str) -> Profile:
 def position(key: str, loc: tuple[Any, ...]) -> tuple[str, int | None]:
     """(file as shown, line) of ``loc`` in the shipped profile ``key``: where a later check points its problem."""
     path = PROFILE_DIR / f"{key}.yaml"
-    return _shown(path), _line(Lines(path.read_text(encoding="utf-8")), loc)
+    return _shown(path), line_of(Lines(path.read_text(encoding="utf-8")), loc)
 
 
 @cache
 def library() -> dict[str, TableSpec]:
     """The table library: every standard table spec, by key."""
     text = LIBRARY.read_text(encoding="utf-8")
-    data, nodes = _read(text, _shown(LIBRARY))
+    data, nodes = read(text, _shown(LIBRARY))
     if not isinstance(data, list):
-        raise ProfileError([_problem(_shown(LIBRARY), nodes, (), "表格库应是表格的列表")])
+        raise ProfileError([located(_shown(LIBRARY), nodes, (), "表格库应是表格的列表")])
     problems: list[Problem] = []
     out: dict[str, TableSpec] = {}
     for i, entry in enumerate(data):
         try:
             spec = TableSpec.model_validate(entry)
         except ValidationError as exc:
-            problems += [_problem(_shown(LIBRARY), nodes, (i, *loc), message) for loc, message in _errors(exc)]
+            problems += [located(_shown(LIBRARY), nodes, (i, *loc), message) for loc, message in errors(exc)]
             continue
         if spec.key in out:
-            problems.append(_problem(_shown(LIBRARY), nodes, (i, "key"), f"表格库中的 key“{spec.key}”重复"))
+            problems.append(located(_shown(LIBRARY), nodes, (i, "key"), f"表格库中的 key“{spec.key}”重复"))
         out[spec.key] = spec
     if problems:
         raise ProfileError(problems)
@@ -189,9 +260,9 @@ def library() -> dict[str, TableSpec]:
 
 def parse(text: str, shown: str = "<profile>", key: str = "") -> Profile:
     """A profile from its YAML text: library references resolved, every spec validated (or a ``ProfileError``)."""
-    data, nodes = _read(text, shown)
+    data, nodes = read(text, shown)
     if not isinstance(data, dict):
-        raise ProfileError([_problem(shown, nodes, (), "地区模板的顶层应是键值映射")])
+        raise ProfileError([located(shown, nodes, (), "地区模板的顶层应是键值映射")])
     return build({**data, "key": key or data.get("key", "")}, shown, nodes)
 
 
@@ -204,14 +275,73 @@ def build(data: dict[str, Any], shown: str = "<profile>", nodes: Lines | None = 
         for i, entry in enumerate(data["tables"]):
             table, why = _resolve(entry)
             if why is not None:
-                problems.append(_problem(shown, nodes, ("tables", i, *why[0]), why[1]))
+                problems.append(located(shown, nodes, ("tables", i, *why[0]), why[1]))
             resolved["tables"].append(table)
+    if problems:
+        raise ProfileError(problems)
+    if isinstance(data.get("variants"), list):
+        resolved["variants"] = [_variant(v, i, resolved, shown, nodes, problems) for i, v in enumerate(data["variants"])]
+    try:  # the base layout first: a variant's problems are reported with the base's, an inherited one only once
+        Profile.model_validate({**resolved, "variants": []})
+    except ValidationError as exc:
+        problems = [located(shown, nodes, loc, message) for loc, message in errors(exc)] + problems
     if problems:
         raise ProfileError(problems)
     try:
         return Profile.model_validate(resolved)
     except ValidationError as exc:
-        raise ProfileError([_problem(shown, nodes, loc, message) for loc, message in _errors(exc)]) from None
+        raise ProfileError([located(shown, nodes, loc, message) for loc, message in errors(exc)]) from None
+
+
+def _variant(entry: Any, i: int, base: dict[str, Any], shown: str, nodes: Lines | None,
+             problems: list[Problem]) -> Any:
+    """A ``variants`` entry with each table and section it overrides made whole: the base spec of that key with
+    the fields the variant gives (every other field kept), validated here so a problem points into the variant."""
+    if not isinstance(entry, dict):
+        return entry
+    out = dict(entry)
+    for field, model in (("tables", TableSpec), ("sections", SectionSpec)):
+        overrides = entry.get(field)
+        if not isinstance(overrides, list):
+            continue
+        specs = {x.get("key"): x for x in base.get(field) or [] if isinstance(x, dict)}
+        specs.update({x.key: x.model_dump(exclude_defaults=True) for x in base.get(field) or []
+                      if isinstance(x, (TableSpec, SectionSpec))})
+        out[field] = []
+        for j, override in enumerate(overrides):
+            at = ("variants", i, field, j)
+            if not isinstance(override, dict):
+                out[field].append(override)
+                continue
+            key = override.get("key")
+            if key not in specs:
+                guess = difflib.get_close_matches(str(key), [str(k) for k in specs], n=1, cutoff=0.6)
+                problems.append(located(shown, nodes, (*at, "key"), f"基本版式的 {field} 中没有“{printable(str(key))}”"
+                                         + (f"，是不是“{guess[0]}”？" if guess else "（variants 只能改写已有的表格和小节）")))
+                continue
+            unknown = [name for name in override if name not in model.model_fields]
+            if unknown:
+                problems.append(located(shown, nodes, (*at, unknown[0]), f"未知字段“{printable(str(unknown[0]))}”"))
+                continue
+            merged = {**specs[key], **override}
+            try:
+                out[field].append(model.model_validate(merged))
+            except ValidationError as exc:
+                base_ok = _valid(model, specs[key])
+                for loc, message in errors(exc):
+                    if loc and loc[0] in override:
+                        problems.append(located(shown, nodes, at + loc, message))
+                    elif base_ok:  # the variant's fields do not fit the inherited ones: the variant's entry
+                        problems.append(located(shown, nodes, at, message))
+    return out
+
+
+def _valid(model: type[TableSpec] | type[SectionSpec], data: Any) -> bool:
+    try:
+        model.model_validate(data)
+    except ValidationError:
+        return False  # reported where the base layout writes it
+    return True
 
 
 def _resolve(entry: Any) -> tuple[Any, tuple[tuple[str | int, ...], str] | None]:
@@ -237,100 +367,3 @@ def _shown(path: Path) -> str:
         return path.relative_to(PROFILE_DIR.parents[2]).as_posix()
     except ValueError:
         return str(path)
-
-
-class Lines:
-    """The YAML text of a profile, composed into nodes (with their lines) only when a problem must be located."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self._nodes: yaml.Node | None = None
-
-    @property
-    def nodes(self) -> yaml.Node | None:
-        if self._nodes is None:
-            self._nodes = yaml.compose(self.text, Loader=yaml.SafeLoader)
-        return self._nodes
-
-
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def _read(text: str, shown: str) -> tuple[Any, Lines]:
-    try:
-        return yaml.load(text, Loader=_LOADER), Lines(text)  # a safe loader (libyaml when present)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        message = f"YAML 格式错误：{getattr(exc, 'problem', None) or exc}"
-        raise ProfileError([Problem(INVALID_PROFILE.slug, Severity.ERROR, message, shown, line)]) from None
-
-
-def _line(lines: Lines | None, loc: tuple[Any, ...]) -> int | None:
-    """Line of ``loc`` in the composed file, or of its nearest ancestor there."""
-    nodes = lines.nodes if lines is not None else None
-    if nodes is None:
-        return None
-    node = nodes
-    for part in loc:
-        child = None
-        if isinstance(node, yaml.MappingNode):
-            child = next((v for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == str(part)), None)
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
-            child = node.value[part]
-        if child is None:
-            break
-        node = child
-    return int(node.start_mark.line) + 1
-
-
-def _problem(shown: str, nodes: Lines | None, loc: tuple[Any, ...], message: str) -> Problem:
-    return Problem(INVALID_PROFILE.slug, Severity.ERROR, f"地区模板有误：{message}", shown, _line(nodes, loc))
-
-
-_WORDS = {"string_type": "文字", "int_type": "整数", "bool_type": "true 或 false", "list_type": "列表",
-          "dict_type": "键值映射", "model_type": "键值映射", "model_attributes_type": "键值映射", "decimal_type": "数值"}
-
-
-def _plain_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
-    """``loc`` without pydantic's union steps (a member's class name, a row source's tag after ``source``)."""
-    out: list[Any] = []
-    for part in loc:
-        if isinstance(part, str) and (part[:1].isupper() or (out[-1:] == ["source"] and part in SOURCE_TAGS)):
-            continue
-        out.append(part)
-    return tuple(out)
-
-
-def _errors(exc: ValidationError) -> list[tuple[tuple[Any, ...], str]]:
-    """(location, Chinese message) of each error pydantic found."""
-    out = []
-    for err in exc.errors():
-        loc, kind, ctx = tuple(err["loc"]), err["type"], err.get("ctx") or {}
-        # A value of a union (a row source's parameter, a list item) is reported under the member tried.
-        loc = _plain_loc(loc)
-        name = printable(str(next((p for p in reversed(loc) if isinstance(p, str)), "")))
-        given = printable(repr(err.get("input")))[:60]
-        if kind == INVALID_PROFILE.slug:
-            loc, message = loc + tuple(ctx.get("at", ())), err["msg"]
-        elif kind == "extra_forbidden":
-            message = f"未知字段“{name}”"
-        elif kind == "missing":
-            message = f"缺少必填字段“{name}”"
-        elif kind == "union_tag_invalid":
-            tags = str(ctx.get("expected_tags", "")).replace("'", "")
-            message = f"未知的行来源“{printable(str(ctx.get('tag', '')))}”（可用：{tags}）"
-        elif kind == "union_tag_not_found":
-            message = "source 缺少 rows（行来源）"
-        elif kind in _WORDS:
-            message = f"“{name}”应为{_WORDS[kind]}，实际是 {given}"
-        elif kind == "literal_error":
-            message = f"“{name}”的值 {given} 不合法（可用：{ctx.get('expected', '')}）"
-        elif kind in ("too_short", "too_long", "string_too_short", "string_too_long", "greater_than_equal"):
-            message = f"“{name}”的值 {given} 不合法（{err['msg']}）"
-        elif kind == "string_pattern_mismatch":
-            message = f"“{name}”的值 {given} 不合法（格式：{ctx.get('pattern', '')}）"
-        else:
-            message = f"“{name}”：{err['msg']}"
-        out.append((loc, message))
-    return out

@@ -15,6 +15,7 @@ explains one by one (an erratum may point at one of them) and the change its sum
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
@@ -189,7 +190,8 @@ class ColumnSpec(_Spec):
     """表格的一列。"""
 
     header: list[Label] = Field(min_length=1, max_length=MAX_HEADER_LEVELS)
-    """表头各层，从最外层起，如 `[基本支出, 人员经费]`；相邻列相同的上层合并为一格，层数少的列向下占满。"""
+    """表头各层，从最外层起，如 `[基本支出, 人员经费]`；相邻列相同的上层合并为一格，层数少的列向下占满。
+    可含 `{year}`、`{prior_year}`（如 `"{year}年“三公”经费预算数"`）。"""
     measure: str
     """这一列显示的量，取决于行来源（见“行来源与可用的量”），如 `code`、`name`、`general_budget.personnel`。"""
     kind: Literal["text", "code", "money", "number"] | None = None
@@ -388,6 +390,11 @@ class Change(_Spec):
     """上年数，如 `spending.prior`。"""
 
 
+# A sentence form: text with {name} placeholders the section template fills in (names: lower case, digits, _)
+FormText = Annotated[str, Field(min_length=1, max_length=2000, pattern=r"^(?:[^{}]|\{[a-z0-9_]{1,40}\})*$")]
+_PLACEHOLDER = re.compile(r"\{([a-z0-9_]+)\}")
+
+
 class SectionSpec(_Spec):
     """情况说明的一节。"""
 
@@ -405,10 +412,24 @@ class SectionSpec(_Spec):
     """总述句所说的增减，勘误页据此列出算式。"""
     needs: list[RecordedName] = []
     """本节要印出的数据（地区可能不公开的，如 `staff`、`unit_counts`）；文件没有而地区模板列了本节时，校验报错 `missing-fact`。"""
+    forms: dict[Key, FormText] = {}
+    """改写小节模板中有名字的句式：名称 → 句式，`{占位符}` 处由模板填入数字（可用的名称和占位符见小节模板，
+    写错由 `validate` 报错），如 `{unit_counts: "本部门中，行政单位 {administrative} 家，参公单位{civil_service}家，……"}`。"""
+    formats: dict[Key, NumberFormat] = {}
+    """改写小节模板中有名字的数字格式：名称 → 数字格式，如 `{summary: "0.00"}`（总述中的万元数不用千分位）。"""
 
     @property
     def template_name(self) -> str:
         return self.template or self.key
+
+    def form(self, name: str, default: str, **values: object) -> str:
+        """The sentence form ``name`` (the profile's, else the template's ``default``) with its placeholders filled.
+        A placeholder the template does not supply is left as written (``validate`` reports it first)."""
+        return _PLACEHOLDER.sub(lambda m: str(values.get(m.group(1), m.group(0))), self.forms.get(name, default))
+
+    def style(self, name: str, default: str) -> str:
+        """The number format ``name`` (the profile's, else the template's ``default``)."""
+        return self.formats.get(name, default)
 
 
 class PartSpec(_Spec):

@@ -27,7 +27,7 @@ def build(budget: Budget, registry: Registry, specs: Iterable[TableSpec | str] |
           facts: Facts | None = None) -> dict[str, Table]:
     """Every table of ``specs`` (table specs, or keys of the table library; default: the budget's profile)."""
     if specs is None:
-        specs = profiles.load(budget.profile).tables
+        specs = profiles.load(budget.profile).for_year(budget.year).tables
     facts = facts if facts is not None else Facts(budget)
     out: dict[str, Table] = {}
     for spec in specs:

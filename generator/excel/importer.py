@@ -34,7 +34,7 @@ from generator.core.model import Budget
 from generator.derive import tables
 from generator.derive.layout import columns_of
 from generator.excel import leaves, merge
-from generator.excel.leaves import NotANumber, code_text, money, name_key
+from generator.excel.cells import NotANumber, code_text, money, name_key
 from generator.excel.package import ImportFailed, Package, inspect
 from generator.excel.scan import SheetInfo
 from generator.excel.sheets import Grid, Sheet, Workbook, code_of, norm, read_sheet, sheet_grid
@@ -173,8 +173,11 @@ def open_workbook(path: Path, profile_key: str = "harbin-13", year: int | None =
         _blank(year or DEFAULT_YEAR, profile_key)
     except ValidationError:  # the model's range for ``year``
         raise ImportFailed([Problem("xlsx-bad-year", E, f"预算年度 {year} 不在允许的范围内", shown)]) from None
+    if year is not None:
+        profile = profile.for_year(year)  # that year's layout (a variant may retitle a header)
     book = Workbook(shown, {}, "万元", None, year, canonical, profile_key, problems, doc)
     used: list[SheetInfo] = []
+    stated: list[str] = []  # the units stated by the sheets whose spec leaves the unit to the file
     for spec in profile.tables:
         info = _find_worksheet(book, package, grids, spec.title)
         if info is None:
@@ -188,13 +191,20 @@ def open_workbook(path: Path, profile_key: str = "harbin-13", year: int | None =
             book.problem("xlsx-missing-column", E, f"{info.name}：找不到表头（应有 " + "、".join(c.label for c in columns) + "）")
             continue
         book.sheets[spec.key] = sheet
+        unit = None
         for row in grid[:3]:
             for v in row:
                 text = norm(v)
                 if text.startswith("单位名称:") and len(text) > 5:
                     book.department_name = book.department_name or text[5:]
                 if text in ("单位:万元", "单位:元"):
-                    book.unit = text[3:]
+                    unit = text[3:]
+        sheet.unit = spec.unit or unit or sheet.unit
+        if spec.unit is None and unit is not None:
+            stated.append(unit)
+    # The file's unit: what the sheets without a unit of their own state, else (every table declares its unit,
+    # as a locality printing in 元 does) the first table's.
+    book.unit = stated[-1] if stated else next((x.unit for x in book.sheets.values()), book.unit)
     if formulas := _uncached(shown, list(dict.fromkeys(used))):
         raise ImportFailed(formulas)
     return book
@@ -245,7 +255,7 @@ def _canonical(book: Workbook) -> Budget:
 def _keys(sheet: Sheet, cells: list[Any]) -> tuple[str, str]:
     """What identifies a workbook row, as the row source names its rows (a derived row's ``key``): its
     code, else the project or target name, else its label; exactly as shown and as a loose key
-    (:func:`generator.excel.leaves.name_key`: Excel's escapes, whitespace and control characters aside)."""
+    (:func:`generator.excel.cells.name_key`: Excel's escapes, whitespace and control characters aside)."""
     rows = sheet.spec.source.rows
     if rows in ("projects", "performance_targets"):
         cell = sheet.get(cells, "name")
@@ -301,6 +311,12 @@ def compare(book: Workbook, budget: Budget, skip: set[str]) -> None:
         skipped = {name_key(name) for name in skip}
         repeats = sheet.spec.source.rows == "performance_targets"  # a target's rows repeat its figures
         seen: set[str] = set()
+        if not sheet.identified:  # rows that do not say what they are (a 三公 table's one row): in order
+            for (rownum, values), row in zip(sheet.rows, table.rows, strict=False):
+                for i, column in enumerate(sheet.columns):
+                    if column.kind == "money":
+                        _check(book, sheet, rownum, i, sheet.value(values, i), row.cells[i], column.label)
+            continue
         for rownum, values in sheet.rows:
             cells = [sheet.value(values, i) for i in range(len(sheet.columns))]
             text, k = _keys(sheet, cells)

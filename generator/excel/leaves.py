@@ -18,8 +18,7 @@ Totals and subtotals are not read: the import compares them with the figures der
 
 from __future__ import annotations
 
-import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from itertools import combinations
 from typing import Any
 
@@ -27,11 +26,11 @@ from generator.core import profiles, registry
 from generator.core.errors import Severity
 from generator.core.facts import FACTS
 from generator.core.model import Income
-from generator.core.money import CENT, ZERO, total
-from generator.core.specs import FactsSource
+from generator.core.money import CENT, ZERO, convert, total
+from generator.core.specs import FactItem, FactsSource, PairSource
 from generator.core.totals import PROJECT_FUND_FIELDS
-from generator.core.vocabulary import FUNDS, THREE_PUBLIC
-from generator.excel.scan import unescape
+from generator.core.vocabulary import FUNDS, INCOME_FUND_NAMES, INCOME_FUNDS, SPENDING_SOURCES, THREE_PUBLIC
+from generator.excel.cells import NotANumber, code_text, foreign_digits, money, name_key
 from generator.excel.sheets import Sheet, Workbook, code_of
 
 E, W = Severity.ERROR, Severity.WARNING
@@ -40,57 +39,7 @@ INCOME_KEYS = tuple(Income.model_fields)
 UNIT_FUND_INCOME = INCOME_KEYS[4:]  # 事业收入 … 其他收入: the income of 单位资金
 LEAF_KINDS = ("personnel", "public", "project")
 EXTRA = ("operating", "to_superior", "to_subsidiary")
-
-
-def code_text(value: Any) -> str:
-    """A code cell as text: 2080101, 2080101.0 and "2080101 " all give "2080101". Only ASCII digits
-    make a code: "６３００２" (full-width) is not one, and is never normalised into one."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = str(value).strip()
-    return text if text.isascii() and text.isdigit() else ""
-
-
-def foreign_digits(value: Any) -> bool:
-    """A code written with digits other than 0–9 (full-width, Arabic-Indic, mathematical …)."""
-    text = str(value).strip() if isinstance(value, str) else ""
-    return bool(text) and not text.isascii() and all(unicodedata.category(ch) == "Nd" for ch in text)
-
-
-def name_key(value: Any) -> str:
-    """A name as compared across export → Excel → import: XlsxWriter writes control characters as
-    ``_xHHHH_`` and openpyxl drops every ``x005F_``; whitespace and control characters do not count."""
-    if value is None:
-        return ""
-    text = unescape(str(value).replace("x005F_", ""))
-    return "".join(ch for ch in text if not ch.isspace() and unicodedata.category(ch) != "Cc")
-
-
-class NotANumber(ValueError):
-    pass
-
-
-def money(value: Any) -> Decimal:
-    if value is None or value == "":
-        return Decimal(0)
-    if isinstance(value, bool):
-        raise NotANumber(str(value))
-    if isinstance(value, (int, Decimal)):
-        return Decimal(value)
-    if isinstance(value, float):
-        return Decimal(repr(value))
-    text = str(value).strip().replace(",", "").replace("，", "")
-    if text in ("", "-", "—", "－"):
-        return Decimal(0)
-    try:
-        result = Decimal(text)
-    except InvalidOperation:
-        raise NotANumber(text) from None
-    if not result.is_finite():
-        raise NotANumber(text)
-    return result
+KEEP = "_canonical_sources"  # on a line: the income sources whose split only the _canonical sheet knows
 
 
 def _sheets(book: Workbook, rows: str, view: str | None = None) -> list[Sheet]:
@@ -116,7 +65,7 @@ def _rows(book: Workbook, sheet: Sheet | None) -> list[tuple[int, list[Any]]]:
                     book.problem("xlsx-not-a-number", E, f"{sheet.ref(rownum, i)}：“{value}”不是数字")
                     value = ZERO if column.kind == "money" else None
                 if column.kind == "money":
-                    value = _cents(value or ZERO)
+                    value = _exact(convert(value or ZERO, sheet.unit, book.unit), book.unit)
             elif column.kind == "code" and foreign_digits(value):
                 book.problem("xlsx-bad-code", E, f"{sheet.ref(rownum, i)}：编码“{value}”含有 0–9 以外的数字"
                                                  "（如全角数字），请改为半角数字")
@@ -129,6 +78,14 @@ def _cents(value: Decimal) -> Decimal:
     """977.4 read from a cell is written 977.40, as published; more decimals are kept for validate to flag."""
     exponent = value.as_tuple().exponent
     return value.quantize(CENT) if isinstance(exponent, int) and exponent >= -2 else value
+
+
+def _exact(value: Decimal, unit: str) -> Decimal:
+    """A figure in the file's unit as a file in that unit records it: whole 元 without decimals (21.56 万元 read
+    from a 万元 sheet is 215600 元), 万元 with two (977.4 is 977.40)."""
+    if unit == "元" and value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return _cents(value)
 
 
 def _coded(book: Workbook, sheet: Sheet | None, lengths: tuple[int, ...]) -> dict[str, tuple[str, list[Any]]]:
@@ -152,28 +109,44 @@ def _text(value: Any) -> str:
 
 def _function_lines(book: Workbook) -> list[dict[str, Any]]:
     coded = [(sheet, _coded(book, sheet, (7,))) for sheet in _sheets(book, "function")]
+    # A locality none of whose tables splits 基本支出 into 人员经费/公用经费 records each line's 基本支出 whole.
+    whole = not any("personnel_split" in s.spec.required() for s in book.sheets.values())
     lines = []
     for code in sorted({c for _, rows in coded for c in rows}):
         name = next(rows[code][0] for _, rows in coded if code in rows)
         shown: dict[str, Decimal] = {}  # measure → figure, from the first sheet (in the profile's order) showing it
+        where: dict[str, str] = {}  # measure → the sheet showing it (for a problem's location)
         for sheet, rows in coded:
             if code in rows:
                 for column, value in zip(sheet.columns, rows[code][1], strict=True):
-                    if column.kind == "money":
-                        shown.setdefault(column.measure, value)
+                    if column.kind == "money" and column.measure not in shown:
+                        shown[column.measure], where[column.measure] = value, sheet.name
         line: dict[str, Any] = {"code": code, "name": name}
         basic = project = ZERO
         for fund in FUNDS:
             block = {k: shown[f"{fund}.{k}"] for k in LEAF_KINDS if f"{fund}.{k}" in shown}
             if f"{fund}.basic" in shown and not ({"personnel", "public"} & set(block)):
-                block = {"public": shown[f"{fund}.basic"], **block}  # a fund table without the split
+                block = {"basic" if whole else "public": shown[f"{fund}.basic"], **block}  # a table without the split
+            if whole and not block.get("basic"):
+                block.pop("basic", None)  # absent, as the locality records a line without 基本支出
             if block:
                 line[fund] = block
-                basic += block.get("personnel", ZERO) + block.get("public", ZERO)
+                basic += block.get("personnel", ZERO) + block.get("public", ZERO) + block.get("basic", ZERO)
                 project += block.get("project", ZERO)
         rest_basic = max(shown.get("basic", basic) - basic, ZERO)
         rest_project = max(shown.get("project", project) - project, ZERO)
-        if "unit_funds" not in line and (rest_basic or rest_project):
+        sources = [src for src in INCOME_FUNDS if shown.get(f"{src}.total")]
+        if (rest_basic or rest_project) and len(sources) > 1 and book.canonical is not None:
+            line[KEEP] = sources  # the _canonical sheet's split stays; every cell is then checked against it
+        elif (rest_basic or rest_project) and len(sources) > 1:
+            book.problem("xlsx-not-recoverable", E,
+                         f"{where.get(f'{sources[0]}.total', '')}：{code} {name} 由 " + "、".join(
+                             INCOME_FUND_NAMES[x] for x in sources) + " 安排的支出各自的基本支出、项目支出无法从工作簿分出，"
+                         "请在 YAML 中填写")
+        elif sources and (rest_basic or rest_project):
+            split = {"basic" if whole else "public": rest_basic, "project": rest_project}
+            line[sources[0]] = {k: v for k, v in split.items() if v or k == "project"}
+        elif "unit_funds" not in line and (rest_basic or rest_project):
             line["unit_funds"] = {"public": rest_basic, "project": rest_project}
         line.update({k: shown[k] for k in EXTRA if k in shown})
         if any(_amounts(line)):
@@ -183,7 +156,7 @@ def _function_lines(book: Workbook) -> list[dict[str, Any]]:
 
 def _amounts(line: dict[str, Any]) -> list[Decimal]:
     out = [line.get(k, ZERO) for k in ("operating", "to_superior", "to_subsidiary")]
-    for fund in FUNDS:
+    for fund in SPENDING_SOURCES:
         out += list((line.get(fund) or {}).values())
     return out
 
@@ -231,7 +204,10 @@ def _projects(book: Workbook, department: str) -> list[dict[str, Any]]:
 def _unit_rows(book: Workbook, sheet: Sheet | None) -> tuple[list[Any] | None, list[tuple[str, str]]]:
     """The figures row of a per-unit table (the department's row, else 合计) and its (code, name) rows."""
     coded, figures = [], None
-    for _rownum, cells in _rows(book, sheet):
+    rows = _rows(book, sheet)
+    if sheet is not None and not sheet.identified:
+        return (rows[0][1] if len(rows) == 1 else None), []  # one row of the department's figures
+    for _rownum, cells in rows:
         assert sheet is not None
         code = code_text(sheet.get(cells, "code"))
         if code:
@@ -256,21 +232,40 @@ def _put(data: dict[str, Any], leaf: tuple[str, ...], value: Any) -> None:
     node[leaf[-1]] = value
 
 
-def _department_leaves(book: Workbook, data: dict[str, Any]) -> None:
-    """The facts that are leaves, from each department table's own row and each fact table's items."""
+def _department_leaves(book: Workbook, data: dict[str, Any]) -> set[tuple[str, ...]]:
+    """The facts that are leaves, from each department table's own row, each fact table's items and each two-sided
+    table's fixed items (a label and its figure, such as 1. 一般公共预算资金): the leaves read."""
+    read: set[tuple[str, ...]] = set()
+
+    def put(leaf: tuple[str, ...], value: Any) -> None:
+        _put(data, leaf, value)
+        read.add(leaf)
+
     for sheet in _sheets(book, "department"):
         figures, _ = _unit_rows(book, sheet)
         for i, column in enumerate(sheet.columns):
             fact = FACTS.get(column.measure)
             if figures is not None and fact is not None and fact.leaf is not None and column.kind == "money":
-                _put(data, fact.leaf, figures[i])
+                put(fact.leaf, figures[i])
     for sheet in _sheets(book, "facts"):
         source = sheet.spec.source
         assert isinstance(source, FactsSource)
         shown = {_text(sheet.get(cells, "label")): sheet.get(cells, "amount") for _, cells in _rows(book, sheet)}
         for item in source.items:
             if (leaf := FACTS[item.fact].leaf) is not None and item.label in shown:
-                _put(data, leaf, shown[item.label] or ZERO)
+                put(leaf, shown[item.label] or ZERO)
+    for sheet in _sheets(book, "pairs"):
+        source = sheet.spec.source
+        assert isinstance(source, PairSource)
+        rows = _rows(book, sheet)
+        for side in ("left", "right"):
+            shown = {_text(sheet.get(cells, f"{side}.label")): sheet.get(cells, f"{side}.amount") for _, cells in rows}
+            for block in source.blocks:
+                for item in getattr(block, side):
+                    leaf = FACTS[item.fact].leaf if isinstance(item, FactItem) else None
+                    if leaf is not None and leaf not in read and item.label in shown:
+                        put(leaf, shown[item.label] or ZERO)
+    return read
 
 
 def _cover_basic(amount: Decimal, basic: list[dict[str, Any]], used: set[str]) -> list[str] | None:
@@ -370,6 +365,7 @@ def _balances(data: dict[str, Any]) -> dict[str, Decimal]:
         if fund == "unit_funds":
             got = total(income.get(k, ZERO) for k in UNIT_FUND_INCOME)
             extra = total(x.get(k, ZERO) for x in lines for k in ("operating", "to_superior", "to_subsidiary"))
+            extra += total(spent(source) for source in INCOME_FUNDS)  # spending financed by 事业收入 … by source
         else:
             got, extra = income.get(fund, ZERO), ZERO
         out[fund] = max(got + data["carryover"][fund] - spent(fund) - extra, ZERO)
@@ -380,11 +376,12 @@ def leaves(book: Workbook) -> tuple[dict[str, Any], set[str]]:
     """The budget's leaves as plain data (text the tables cannot carry marked 待补充), and unresolved targets."""
     if book.year is None:
         book.problem("xlsx-missing-year", E, "无法从工作簿判断预算年度，请用 --year 指定")
-    first = next(iter(_sheets(book, "department")), None)
+    first = next((s for s in _sheets(book, "department") if s.identified), None)
     _, units = _unit_rows(book, first)
-    if not units:
+    if not units and book.canonical is None:  # an exported workbook names the department in its _canonical sheet
         book.problem("xlsx-missing-department", E,
-                     f"{first.spec.title if first else '收入总表'}中没有部门（单位）代码行，无法确定部门")
+                     f"{first.spec.title if first else '各表'}中没有部门（单位）代码行，无法确定部门"
+                     + ("" if first else "（本地区的报表不印部门代码，只能导入本项目导出的、带 _canonical 页的工作簿）"))
     dept_code, dept_name = units[-1] if units else ("00", "")
     sup_code, sup_name = units[0] if len(units) > 1 else (dept_code[:2], PLACEHOLDER)
     name = book.department_name or dept_name or PLACEHOLDER
@@ -402,13 +399,14 @@ def leaves(book: Workbook) -> tuple[dict[str, Any], set[str]]:
         "basic_by_economic": _economic_lines(book, "basic", year),
         "project_by_economic": _economic_lines(book, "project", year),
     }
-    _department_leaves(book, data)
+    read = book.read = _department_leaves(book, data)
     data["income"] = {k: data["income"][k] for k in INCOME_KEYS if k in data["income"]}
     data["projects"] = _projects(book, name)
     data["year_end_balance"] = _balances(data)
     basis = profiles.load(book.profile).rules.operating_costs_basis
     public = total((x.get("general_budget") or {}).get("public", ZERO) for x in data["expenditure"])
-    data["operating_costs"] = {"amount": public if basis == "basic_public" else ZERO}
+    if ("operating_costs", "amount") not in read:  # a table showing 机关运行经费 gave it; else it is derived
+        data["operating_costs"] = {"amount": public if basis == "basic_public" else ZERO}
     data["performance_targets"], unresolved = _performance(book, data)
     data["department_performance"] = _department_performance(book)
     return data, unresolved

@@ -14,9 +14,11 @@ from typing import Any
 from generator.core.errors import Severity
 from generator.core.model import Budget
 from generator.core.money import ZERO, total
+from generator.core.specs import FactItem, FactsSource, PairSource
 from generator.core.totals import PROJECT_FUND_FIELDS
-from generator.core.vocabulary import FUNDS, THREE_PUBLIC
-from generator.excel.leaves import INCOME_KEYS, name_key
+from generator.core.vocabulary import INCOME_FUNDS, SPENDING_SOURCES, THREE_PUBLIC
+from generator.excel.cells import name_key
+from generator.excel.leaves import INCOME_KEYS, KEEP
 from generator.excel.sheets import Workbook
 
 W = Severity.WARNING
@@ -28,7 +30,10 @@ def same_text(canonical: Any, shown: Any) -> Any:
 
 
 def _zero_fund(block: dict[str, Any] | None) -> dict[str, Any] | None:
-    return None if block is None else {**block, "personnel": ZERO, "public": ZERO, "project": ZERO}
+    if block is None:
+        return None
+    return {**block, "personnel": ZERO, "public": ZERO, "project": ZERO,
+            "basic": None if block.get("basic") is None else ZERO}
 
 
 def _merge_function(c: dict[str, Any], s: dict[str, Any] | None) -> dict[str, Any]:
@@ -37,19 +42,26 @@ def _merge_function(c: dict[str, Any], s: dict[str, Any] | None) -> dict[str, An
     out["name"] = same_text(c["name"], s.get("name", c["name"]))
     for k in ("operating", "to_superior", "to_subsidiary"):
         out[k] = s.get(k, ZERO)
-    for fund in FUNDS:
+    for fund in SPENDING_SOURCES:
         out[fund] = _zero_fund(c[fund])
     g = s.get("general_budget")
     if g:
-        out["general_budget"] = {**(c["general_budget"] or {}), **g}
+        out["general_budget"] = {**(out["general_budget"] or {}), **g}
+    for source in INCOME_FUNDS:  # spending financed by 事业收入 …, where the sheets show it by source
+        if f := s.get(source):
+            out[source] = {**(out[source] or {}), **f}
+        elif source in s.get(KEEP, ()):  # the sheets show only the sources' sum: the canonical split, checked later
+            out[source] = c[source]
     for fund in ("gov_fund", "state_capital"):
         if f := s.get(fund):
             block = dict(c[fund] or {})
-            if not block or block["personnel"] + block["public"] != f["public"]:
+            if "basic" in f:  # a locality that records 基本支出 whole
+                block.update(basic=f["basic"])
+            elif not block or block["personnel"] + block["public"] != f["public"]:
                 block.update(personnel=ZERO, public=f["public"])
             else:
                 block.update(personnel=c[fund]["personnel"], public=c[fund]["public"])
-            out[fund] = {**block, "project": f["project"]}
+            out[fund] = {**block, "project": f.get("project", ZERO)}
     rest = s.get("unit_funds") or {"public": ZERO, "project": ZERO}
     own = [c[f] for f in ("special_account", "unit_funds") if c[f]]
     if rest["public"] or rest["project"] or own:
@@ -94,6 +106,20 @@ def _merge_list(c_lines: list[dict[str, Any]], s_lines: list[dict[str, Any]], ke
     return out + list(by_key.values())
 
 
+def _shows(book: Workbook, prefixes: tuple[str, ...]) -> bool:
+    """Whether a sheet of the workbook shows a department-level figure named with one of ``prefixes``."""
+    for sheet in book.sheets.values():
+        source = sheet.spec.source
+        names = [c.measure for c in sheet.spec.columns]
+        if isinstance(source, PairSource):
+            names += [i.fact for b in source.blocks for i in (*b.left, *b.right) if isinstance(i, FactItem)]
+        elif isinstance(source, FactsSource):
+            names += [i.fact for i in source.items]
+        if any(n.startswith(prefixes) for n in names):
+            return True
+    return False
+
+
 def merge_canonical(book: Workbook, s: dict[str, Any], canon: Budget) -> dict[str, Any]:
     """The canonical file's text with the standard sheets' figures (lines matched by code or project name)."""
     c = canon.model_dump()
@@ -107,8 +133,14 @@ def merge_canonical(book: Workbook, s: dict[str, Any], canon: Budget) -> dict[st
             c["income"][k]["amount"] = got["amount"] if got else ZERO
         elif got:
             c["income"][k] = got
-    c["carryover"], c["year_end_balance"] = s["carryover"], s["year_end_balance"]
+    if _shows(book, ("carryover.", "year_end.")):  # else no sheet tells them: the canonical balances stay
+        c["carryover"], c["year_end_balance"] = s["carryover"], s["year_end_balance"]
     c["expenditure"] = _merge_list(c["expenditure"], s["expenditure"], "code", _merge_function)
+    for line in c["expenditure"]:
+        if line.pop(KEEP, None):  # a line only the sheets show: no canonical split to keep
+            book.problem("xlsx-not-recoverable", Severity.ERROR,
+                         f"{line['code']} {line.get('name', '')}：几种收入安排的支出各自的基本支出、项目支出无法从工作簿分出，"
+                         "请在 YAML 中填写")
     for view in ("basic_by_economic", "project_by_economic"):
         c[view] = _merge_list(c[view], s[view], "code", _merge_economic)
     dept = canon.department.name
@@ -123,6 +155,8 @@ def merge_canonical(book: Workbook, s: dict[str, Any], canon: Budget) -> dict[st
     c["projects"] = projects
     for k in THREE_PUBLIC:
         c["three_public"][k]["amount"] = s["three_public"][k]["amount"]
+    if ("operating_costs", "amount") in book.read:  # a sheet showed 机关运行经费 (else the canonical figure stays)
+        c["operating_costs"]["amount"] = s["operating_costs"]["amount"]
     if "procurement" in s:  # a sheet of the workbook showed the procurement figures (its spec reads them)
         c["procurement"] = {**c["procurement"], **s["procurement"]}
     return c

@@ -41,6 +41,13 @@ class Sheet:
     columns: list[Column]
     where: dict[int, int]  # expected column index → workbook column index (0-based)
     rows: list[tuple[int, list[Any]]] = field(default_factory=list)  # (Excel row number, values)
+    unit: str = "万元"  # the unit of its money cells: the spec's, else the one its 单位 line states
+
+    @property
+    def identified(self) -> bool:
+        """Whether its rows say what they are (a code, name or label column); rows of a table without one (a
+        single row of department figures, such as a 三公 table) are matched by their order instead."""
+        return any(c.kind in ("text", "code") for c in self.columns)
 
     @property
     def key(self) -> str:
@@ -145,6 +152,7 @@ class Workbook:
     profile: str = "harbin-13"
     problems: list[Problem] = field(default_factory=list)
     canonical_doc: Document | None = None
+    read: set[tuple[str, ...]] = field(default_factory=set)  # the department-level leaves a sheet showed
 
     def problem(self, slug: str, severity: Severity, message: str) -> None:
         self.problems.append(Problem(slug, severity, message, self.path))

@@ -88,7 +88,7 @@ def leaf_tables(key: Key, budget: Budget) -> tuple[str, ...]:
     if key[-1] in ("prior", "reason"):
         return (NARRATIVE,)
     try:
-        specs = profiles.load(budget.profile).tables
+        specs = profiles.load(budget.profile).for_year(budget.year).tables
     except (KeyError, GeneratorError):
         specs = []
     shown = tuple(spec.key for spec in specs if _shows(spec, key, budget))

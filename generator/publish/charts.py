@@ -6,15 +6,30 @@ meaning; each chart has a <title>/<desc> and a caption pointing at the table wit
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
 
-from generator.core.money import fmt, percent
+from generator.core.money import DEFAULT_FORMAT, convert, format_number, percent
 
 WIDTH = 600
 BAR = 22
 GAP = 12
 COLORS = ("#1f5f99", "#c0504d", "#4f8a3c", "#8064a2", "#d9822b", "#2c8c99", "#7f7f7f")
+
+
+@dataclass(frozen=True)
+class Numbers:
+    """How a chart prints its amounts: values come in the file's recording unit and are shown in the unit and
+    number format the profile declares for them (the table the chart links to), converted exactly and rounded
+    once (``3296600`` 元 in ``#,##0`` prints ``3,296,600元``; in 万元 with ``#,##0.00``, ``329.66万元``)."""
+
+    recorded: str
+    unit: str
+    format: str = DEFAULT_FORMAT
+
+    def text(self, value: Decimal) -> str:
+        return f"{format_number(convert(value, self.recorded, self.unit), self.format)}{self.unit}"
 
 
 def _patterns(uid: str) -> str:
@@ -40,7 +55,7 @@ def _svg(title: str, desc: str, height: int, body: str, uid: str, width: int = W
             f'<title id="{uid}-t">{escape(title)}</title><desc id="{uid}-d">{escape(desc)}</desc>{_patterns(uid)}{body}</svg>')
 
 
-def bars(uid: str, title: str, items: list[tuple[str, Decimal]], unit: str, link: str | None = None,
+def bars(uid: str, title: str, items: list[tuple[str, Decimal]], numbers: Numbers, link: str | None = None,
          link_text: str | None = None) -> str:
     """Horizontal bars, one per item, each labelled with its name, amount and share."""
     whole = sum((v for _, v in items), Decimal(0))
@@ -53,17 +68,17 @@ def bars(uid: str, title: str, items: list[tuple[str, Decimal]], unit: str, link
         y = 10 + i * (BAR + GAP)
         w = int(span * value / top) if value > 0 else 0
         share = percent(value, whole)
-        text = f"{fmt(value)}{unit}" + (f"（{share:f}%）" if share is not None else "")
+        text = numbers.text(value) + (f"（{share:f}%）" if share is not None else "")
         parts.append(
             f'<text x="{label_w - 8}" y="{y + BAR * 0.72:.0f}" text-anchor="end" class="lbl">{escape(label)}</text>'
             f'<rect x="{label_w}" y="{y}" width="{max(w, 1)}" height="{BAR}" fill="{COLORS[i % len(COLORS)]}"/>'
             f'<text x="{label_w + w + 6}" y="{y + BAR * 0.72:.0f}" class="val">{escape(text)}</text>')
     height = 20 + len(items) * (BAR + GAP)
-    desc = "；".join(f"{label} {fmt(v)}{unit}" for label, v in items)
+    desc = "；".join(f"{label} {numbers.text(v)}" for label, v in items)
     return _figure(_svg(title, desc, height, "".join(parts), uid, width), title, link, link_text)
 
 
-def compare(uid: str, title: str, items: list[tuple[str, Decimal | None, Decimal]], unit: str,
+def compare(uid: str, title: str, items: list[tuple[str, Decimal | None, Decimal]], numbers: Numbers,
             link: str | None = None, link_text: str | None = None) -> str:
     """Prior year vs this year per line: two bars each, solid = 本年, hatched = 上年, both labelled."""
     values = [v for _, p, c in items for v in (p, c) if v is not None]
@@ -82,10 +97,10 @@ def compare(uid: str, title: str, items: list[tuple[str, Decimal | None, Decimal
         for j, (name, value, fill) in enumerate((("本年", current, "#1f5f99"), ("上年", prior, f"url(#{uid}-hatch)"))):
             yy = y + j * 16
             w = int(span * value / top) if value else 0
-            shown = f"{name} {fmt(value)}{unit}" if value is not None else f"{name} 未记录"
+            shown = f"{name} {numbers.text(value)}" if value is not None else f"{name} 未记录"
             parts.append(f'<rect x="{label_w}" y="{yy}" width="{max(w, 1)}" height="14" fill="{fill}"/>'
                          f'<text x="{label_w + w + 6}" y="{yy + 11}" class="val">{escape(shown)}</text>')
     height = 30 + len(items) * row_h
-    desc = "；".join(f"{label}：本年 {fmt(c)}{unit}，上年 {fmt(p) if p is not None else '未记录'}{unit}"
+    desc = "；".join(f"{label}：本年 {numbers.text(c)}，上年 {numbers.text(p) if p is not None else '未记录'}"
                      for label, p, c in items)
     return _figure(_svg(title, desc, height, "".join(parts), uid, width), title, link, link_text)

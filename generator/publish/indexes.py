@@ -197,38 +197,38 @@ def department_charts(item: Loaded, loaded: list[Loaded], history: list[dict[str
     b = item.budget
     reg = registry.for_year(b.year)
     t = totals_of(item)
-    unit = b.display_unit
-
-    def d(v: Decimal) -> Decimal:
-        return convert(v, b.unit, unit)
-
-    published = {spec.key: spec.title for spec in profiles.load(b.profile).tables}
+    profile = profiles.load(b.profile).for_year(b.year)
+    published = {spec.key: spec.title for spec in profile.tables}
 
     def table(key: str) -> tuple[str | None, str | None]:
         """The link to a table of the page, when the department's profile publishes it."""
         return (f"#table-{key.replace('_', '-')}", published[key]) if key in published else (None, None)
 
-    classes = [(r.name, d(r.values[0])) for r in trees.function_tree(b, reg, [totals.line_total]) if r.level == 0]
+    def numbers(key: str | None, recorded: str = b.unit) -> charts.Numbers:
+        """A chart prints its amounts in the unit and number format of the table it links to (the profile's)."""
+        return charts.Numbers(recorded, *profile.money_style(key if key in published else None, b.display_unit))
+
+    classes = [(r.name, r.values[0]) for r in trees.function_tree(b, reg, [totals.line_total]) if r.level == 0]
     parts = [
-        charts.bars("c-func", "支出按功能分类（类）构成", classes, unit, *table("expenditure_summary")),
-        charts.bars("c-bp", "基本支出与项目支出", [("基本支出", d(t.basic)), ("项目支出", d(t.project))], unit,
+        charts.bars("c-func", "支出按功能分类（类）构成", classes, numbers("expenditure_summary"),
                     *table("expenditure_summary")),
+        charts.bars("c-bp", "基本支出与项目支出", [("基本支出", t.basic), ("项目支出", t.project)],
+                    numbers("expenditure_summary"), *table("expenditure_summary")),
     ]
     if recorded.present(b, ("personnel_split",)):  # a locality that does not split 基本支出 has no such chart
         parts.append(charts.bars("c-pp", "基本支出中的人员经费与公用经费",
-                                 [("人员经费", d(t.personnel)), ("公用经费", d(t.public))], unit,
+                                 [("人员经费", t.personnel), ("公用经费", t.public)], numbers("general_budget_basic"),
                                  *table("general_budget_basic")))
     lines = sorted(b.expenditure, key=lambda x: totals.line_total(x), reverse=True)[:8]
-    cmp = [(x.name, d(p) if (p := totals.line_prior(x)) is not None else None, d(totals.line_total(x)))
-           for x in lines]
+    cmp = [(x.name, totals.line_prior(x), totals.line_total(x)) for x in lines]
     if any(p is not None for _, p, _ in cmp):
-        parts.append(charts.compare("c-yoy", "主要支出项目：本年与上年预算", cmp, unit,
+        parts.append(charts.compare("c-yoy", "主要支出项目：本年与上年预算", cmp, numbers("general_budget_expenditure"),
                                     *table("general_budget_expenditure")))
     if history is None:
         history = trend(x.budget for x in loaded if x.budget.department.code == b.department.code)
     if len(history) > 1:
         series = [(f"{row['year']}年", row["total"]) for row in history]
-        parts.append(charts.bars("c-trend", "历年支出预算", series, "万元"))
+        parts.append(charts.bars("c-trend", "历年支出预算", series, numbers(None, "万元")))  # trend rows are in 万元
     body = "\n\n".join(parts)
     return (f'<details class="budget-charts" open markdown="0">\n<summary>图表：支出构成与上年比较</summary>\n\n'
             f'{body}\n\n</details>')
@@ -276,10 +276,10 @@ def datasets(entries: list[Entry], pdf: bool = True) -> bytes:
         }
         if pdf:
             row["pdf"] = e.pdf
-        row["tables"] = {key: {"csv": f"{base}/data/{key}.csv"} for key in _table_keys(e.profile)}
+        row["tables"] = {key: {"csv": f"{base}/data/{key}.csv"} for key in _table_keys(e.profile, e.year)}
         rows.append(row)
     return (json.dumps({"datasets": rows}, ensure_ascii=False, indent=1) + "\n").encode()
 
 
-def _table_keys(profile: str) -> list[str]:
-    return [s.key for s in profiles.load(profile).tables]
+def _table_keys(profile: str, year: int) -> list[str]:
+    return [s.key for s in profiles.load(profile).for_year(year).tables]

@@ -56,7 +56,7 @@ def render_department(item: Loaded, source_url: str | None = None, extra: dict[s
     """
     b = item.budget
     reg = item.registry or registry.for_year(b.year)  # the repository's own codes (budgets/_codes) included
-    ctx = page_context(b, reg, profile or profiles.load(b.profile))
+    ctx = page_context(b, reg, profile or profiles.load(b.profile).for_year(b.year))
     base = dept_dir(b)
     files = downloads.department_files(ctx, item.document.text, workbook)
     page = ENV.get_template("department.md.j2").render(

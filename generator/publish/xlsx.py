@@ -209,14 +209,14 @@ def cell_pieces(line: str) -> list[str]:
 
 def write_workbook(budget: Budget, wb: Workbook, source_text: str | None = None, profile: Profile | None = None,
                    built: dict[str, Table] | None = None) -> None:
-    profile = profile or profiles.load(budget.profile)
+    profile = profile or profiles.load(budget.profile).for_year(budget.year)
     if built is None:
         built = tables.build(budget, registry.for_year(budget.year), profile.tables)
     fmt = _Formats(wb)
     sheets = profile.sheet_names()  # a title as written may be too long or hold []:*?/\ for Excel
     for i, spec in enumerate(profile.tables):
         table = built[spec.key]
-        notes = [spec.empty_note] if table.empty else []
+        notes = [table.note(budget.year)] if table.empty else []  # its {year} filled in, as on the page
         if i == 0 and profile.summary_note:
             notes.append(profile.summary_note)
         write_table(wb.add_worksheet(sheets[spec.key]), fmt, budget, table, spec.title, notes)

@@ -108,7 +108,7 @@ def _specs(budget: Budget, profile: Profile | None) -> list[tables.TableSpec]:
     if profile is not None:
         return profile.tables
     try:
-        return profiles.load(budget.profile).tables
+        return profiles.load(budget.profile).for_year(budget.year).tables
     except (KeyError, GeneratorError):
         return list(profiles.library().values())
 
@@ -237,7 +237,7 @@ def compare_figures(old: Budget, new: Budget, old_ctx: PageContext | None = None
 def context(budget: Budget) -> PageContext:
     """The page context of a budget (its tables, facts and sections); ``LookupError`` when it cannot be derived."""
     try:
-        return page_context(budget, registry.for_year(budget.year), profiles.load(budget.profile))
+        return page_context(budget, registry.for_year(budget.year), profiles.load(budget.profile).for_year(budget.year))
     except Exception as exc:  # a file with errors (unknown profile, no registry for its year) must not break the review
         raise LookupError(f"{type(exc).__name__}: {exc}") from exc
 

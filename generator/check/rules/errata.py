@@ -14,6 +14,7 @@ from generator.check.rules.catalogue import Context, Finding, rule
 from generator.core.errors import quoted
 from generator.core.model import Budget
 from generator.core.slugs.files import ERRATUM_NOT_A_SLIP, ERRATUM_UNRESOLVED, PUBLISHED_SLIP
+from generator.core.specs import fill
 
 
 def _checked(ctx: Context) -> Iterator[tuple[int, slips.Verdict | slips.Unresolved]]:
@@ -38,7 +39,9 @@ def _label(ctx: Context, i: int) -> str:
     if e.kind in ("cell", "empty_note") and e.table:
         number = ctx.table(e.table) or e.table
         return f"{number} {e.row or ''} {e.column or ''}".strip() if e.kind == "cell" else f"{number}的说明"
-    section = {s.key: s.title for s in ctx.profile.sections}.get(e.section or "", e.section or "")
+    b = ctx.budget
+    section = {s.key: fill(s.title, b.year, b.department.name) for s in ctx.profile.sections}.get(
+        e.section or "", e.section or "")  # its title as printed: 2025年部门预算编制说明
     return f"“{section}”" + (f"（{e.code}）" if e.code else "")
 
 

@@ -39,6 +39,11 @@ XLSX_MISSING_DEPARTMENT = Slug(
     EXCEL, "xlsx-missing-department", E, "收入总表中没有部门代码行",
     "部门代码取自收入总表的代码行；没有这一行就无法确定是哪个部门。",
     "在收入总表中补上本部门的代码和名称一行后重新导入。")
+XLSX_NOT_RECOVERABLE = Slug(
+    EXCEL, "xlsx-not-recoverable", E, "工作簿中没有足以还原某项明细的数",
+    "导入只取工作簿中印出的数，不猜：一个科目同时由几种收入（事业收入、其他收入……）安排支出，而报表只按收入来源印合计、"
+    "只按全部来源印基本支出和项目支出时，各来源的基本支出、项目支出无法分出；信息中给出工作表和科目。",
+    "在 YAML 中填写这一科目各来源的基本支出、项目支出（或导入本项目导出的、带 `_canonical` 页的工作簿）。")
 XLSX_MISSING_YEAR = Slug(
     EXCEL, "xlsx-missing-year", E, "看不出预算年度",
     "程序在 `_canonical` 页、文档标题和各可见表的前两行找“2024年”之类的字样，都找不到时无法确定预算年度。",
