@@ -28,9 +28,8 @@ def _csv_cell(value: Cell, text: str) -> str:
 
 
 def cell_texts(table: Table) -> list[list[str]]:
-    """Every body cell as printed (:meth:`Column.text`), row by row: computed once for the CSV and the JSON."""
-    columns = table.columns
-    return [[c.text(v) for v, c in zip(r.cells, columns, strict=True)] for r in table.rows]
+    """Every body cell as printed (:meth:`Column.text`), row by row: computed once for the page, the CSV and the JSON."""
+    return table.texts
 
 
 def table_csv(table: Table, texts: list[list[str]] | None = None) -> bytes:

@@ -23,7 +23,7 @@ from generator.derive.layout import LaidCell, Layout, Table, layout
 REGION = "table-scroll"
 
 
-def _cell(c: LaidCell) -> str:
+def _tags(c: LaidCell) -> tuple[str, str]:
     tag = "th" if c.header else "td"
     attrs = []
     if c.scope:
@@ -41,7 +41,18 @@ def _cell(c: LaidCell) -> str:
         classes.append(f"l{c.indent}")
     if classes:
         attrs.append(f' class="{" ".join(classes)}"')
-    return f"<{tag}{''.join(attrs)}>{escape(c.text)}</{tag}>"
+    return f"<{tag}{''.join(attrs)}>", f"</{tag}>"
+
+
+_TAGS: dict[tuple[object, ...], tuple[str, str]] = {}  # a cell's tags by everything but its text: a few dozen kinds
+
+
+def _cell(c: LaidCell) -> str:
+    kind = c[1:]
+    tags = _TAGS.get(kind)
+    if tags is None:
+        tags = _TAGS[kind] = _tags(c)
+    return f"{tags[0]}{escape(c.text)}{tags[1]}"
 
 
 def _rows(laid: Layout) -> str:
