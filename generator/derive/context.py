@@ -148,8 +148,9 @@ def page_context(b: Budget, reg: Registry, profile: Profile) -> PageContext:
         staff=staff(b),
         glossary=glossary(b, reg, profile),
         income_sources=[(label, income[key]) for key, label in INCOME_NAMES.items() if income.get(key)],
-        classes=class_totals(b, reg, FUNDS),
-        fiscal_classes=class_totals(b, reg, FISCAL_FUNDS),
+        classes=facts.derived(("class_totals", tuple(FUNDS)), lambda: class_totals(b, reg, tuple(FUNDS))),
+        fiscal_classes=facts.derived(("class_totals", tuple(FISCAL_FUNDS)),
+                                     lambda: class_totals(b, reg, tuple(FISCAL_FUNDS))),
         fiscal_by_fund=[(label, income[key]) for key, label in FISCAL_LABELS],
         # （一） is the main list of duties; further duty paragraphs are numbered from （二）.
         other_duties=[(cn_index(i), text) for i, text in enumerate(b.overview.duties.other, 2)],

@@ -57,10 +57,11 @@ class Headline:
     operating_costs: Amount
 
 
-def headline(b: Budget) -> Headline:
+def headline(b: Budget, facts: Facts | None = None) -> Headline:
     """The priors are the headline's own facts (``….prior``): the total the document states (``prior_totals``)
-    when recorded, else the sum of the line priors — so the year page compares as the 情况说明 does."""
-    f = Facts(b)
+    when recorded, else the sum of the line priors — so the year page compares as the 情况说明 does.
+    ``facts``: the budget's facts when the caller has them already (its page's)."""
+    f = facts if facts is not None else Facts(b)
 
     def amount(current: str, prior: str) -> Amount:
         last = f[prior]

@@ -13,7 +13,6 @@ from decimal import Decimal
 
 from markupsafe import Markup
 
-from generator.core import totals
 from generator.core.facts import Facts
 from generator.core.model import AmountChange, Budget
 from generator.core.money import total
@@ -60,11 +59,12 @@ def _prior(parts: list[Decimal | None]) -> Decimal | None:
     return total(present) if present else None
 
 
-def summary(b: Budget, profile: Profile) -> Summary:
+def summary(b: Budget, profile: Profile, facts: Facts | None = None) -> Summary:
+    """``facts``: the budget's facts when the caller has them already (its page's)."""
     # 万元 whatever the tables print (a 元 locality's nine-digit figures are unreadable here), as on the year pages
     p = Phrases(b.unit, "万元")
-    t = totals.totals(b)
-    f = Facts(b)
+    f = facts if facts is not None else Facts(b)
+    t = f.totals
     tables = {s.key: (profile.number(s.key), s.title) for s in profile.tables}
     sections = {s.key for s in profile.sections}
 

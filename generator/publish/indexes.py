@@ -11,6 +11,7 @@ from typing import Any
 import jinja2
 
 from generator.core import profiles, recorded, registry, totals
+from generator.core.facts import Facts
 from generator.core.money import ZERO, YearChange, convert, fmt
 from generator.derive import district, trees
 from generator.derive.trend import trend
@@ -59,11 +60,13 @@ class Entry:
     pdf: str  # where its printed PDF goes in the site
 
 
-def entry(item: Loaded) -> Entry:
+def entry(item: Loaded, facts: Facts | None = None) -> Entry:
+    """``facts``: the budget's facts when the caller has them already (its page's)."""
     b = item.budget
     return Entry(year=b.year, code=b.department.code, name=b.department.name,
-                 supervisor=district.supervisor(b.department), unit=b.unit, profile=b.profile, totals=totals_of(item),
-                 headline=district.headline(b), classes=_classes(item), pdf=site_path(b))
+                 supervisor=district.supervisor(b.department), unit=b.unit, profile=b.profile,
+                 totals=facts.totals if facts is not None else totals_of(item),
+                 headline=district.headline(b, facts), classes=_classes(item), pdf=site_path(b))
 
 
 def _wan(e: Entry, value: Decimal) -> Decimal:

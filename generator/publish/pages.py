@@ -30,7 +30,7 @@ from generator.core import profiles, registry
 from generator.core.errors import Problem, Severity, ValidationFailed
 from generator.core.model import Budget
 from generator.core.profiles import Profile
-from generator.derive.context import page_context
+from generator.derive.context import PageContext, page_context
 from generator.derive.summary import summary
 from generator.load.budget import Loaded
 from generator.publish import downloads, indexes
@@ -47,6 +47,11 @@ def dept_dir(b: Budget) -> str:
 
 def render_department(item: Loaded, source_url: str | None = None, extra: dict[str, Any] | None = None,
                       profile: Profile | None = None, workbook: bool = True) -> dict[str, bytes]:
+    return _department(item, source_url, extra, profile, workbook)[0]
+
+
+def _department(item: Loaded, source_url: str | None = None, extra: dict[str, Any] | None = None,
+                profile: Profile | None = None, workbook: bool = True) -> tuple[dict[str, bytes], PageContext]:
     """All files of one department-year, relative to the output root: derived once, then laid out.
 
     ``extra``: ``charts`` (the SVG charts, which need the other departments), ``pdf`` (False: no link to the
@@ -65,14 +70,14 @@ def render_department(item: Loaded, source_url: str | None = None, extra: dict[s
         errata_link="errata.md" if b.errata else None,
         downloads={k: Markup(v) for k, v in downloads.links(ctx.profile, ctx.tables).items()},
         charts=(extra or {}).get("charts", ""),
-        summary=summary(b, ctx.profile),
+        summary=summary(b, ctx.profile, ctx.facts),
         pdf=page_link(b) if (extra or {}).get("pdf", True) else None,
     )
     out = {f"{base}/{name}": data for name, data in files.items()}
     out[f"{base}/index.md"] = _tidy(page).encode()
     if b.errata:
         out[f"{base}/errata.md"] = errata_page(ctx, ENV).encode()
-    return out
+    return out, ctx
 
 
 def _tidy(markdown: str) -> str:
@@ -128,14 +133,17 @@ def render_group(group: Group, publishing: bool = True, workbook: bool = True, p
     published = sorted((x for x in loaded if profiles.load(x.budget.profile).publish),
                        key=lambda x: (x.budget.year, x.budget.department.code))
     files: dict[str, bytes] = {}
+    entries = []
     trends: dict[str, list[dict[str, Any]]] = {}  # once per department
     for item in published:
         code = item.budget.department.code
         if code not in trends:
             trends[code] = indexes.department_trend([x for x in published if x.budget.department.code == code])
         charts = indexes.department_charts(item, [], trends[code])
-        files.update(render_department(item, url[id(item)], {"charts": charts, "pdf": pdf}, workbook=workbook))
-    return Outcome(problems, codes, [indexes.entry(x) for x in published], files)
+        made, ctx = _department(item, url[id(item)], {"charts": charts, "pdf": pdf}, workbook=workbook)
+        files.update(made)
+        entries.append(indexes.entry(item, ctx.facts))
+    return Outcome(problems, codes, entries, files)
 
 
 _GROUPS: list[Group] = []
