@@ -14,8 +14,9 @@ from typing import Any
 import markdown
 import pytest
 import seed_document
-from support import SEED, HtmlTable, header_paths, html_tables
+from support import ROOT, SEED, HtmlTable, header_paths, html_tables
 
+from generator.check.validate import validate_paths
 from generator.core import profiles, registry
 from generator.core.model import Budget
 from generator.core.money import fmt
@@ -50,8 +51,44 @@ def by_title(page: str) -> dict[str, HtmlTable]:
 
 
 def test_every_generic_table_of_the_profile_is_an_html_table(by_title: dict[str, HtmlTable]) -> None:
-    generic = [t.title for t in profiles.load("harbin-13").tables if not t.template]
-    assert list(by_title) == generic
+    specs = profiles.load("harbin-13").tables
+    generic = [t.title for t in specs if not t.template]
+    assert [label for label in by_title if label in generic] == generic
+    # the custom templates' tables (performance targets, indicators, tasks) are HTML tables from the layout too
+    custom = {t.title for t in specs if t.template}
+    others = [label for label in by_title if label not in generic]
+    assert len(others) == 22 + 2 and all(label.split("：")[0] in custom for label in others), others
+
+
+def _document(page: str) -> str:
+    """The published document: the page after the site's own summary block."""
+    return page[page.index("</div>", page.index('class="budget-summary"')):]
+
+
+def test_no_pipe_table_is_left_in_either_locality(page: str) -> None:
+    """Every table of the document of both localities (Harbin's 13 tables with the performance tables, Shanghai's
+    nine) goes through the one layout: no markdown pipe table is left in a department page."""
+    report = validate_paths([ROOT / "budgets"], root=ROOT)
+    shanghai = [x for x in report.budgets if x.budget.profile == "shanghai-putuo"]
+    assert len(shanghai) == 2
+    for text in [page] + [render_department(x, workbook=False)[f"{x.budget.year}/{x.budget.department.code}/index.md"]
+                          .decode() for x in shanghai]:
+        pipes = [line for line in _document(text).splitlines() if line.lstrip().startswith("|")]
+        assert pipes == [], pipes[:3]
+        assert len(html_tables(text)) >= 9
+
+
+def test_project_indicators_read_back_as_recorded(by_title: dict[str, HtmlTable]) -> None:
+    """Each project's indicator table holds its indicators, the inferred weights marked “（推算）”."""
+    b = _loaded().budget
+    for n, target in enumerate(b.performance_targets, 1):
+        shown = by_title[f"项目支出绩效表：{n}. {target.name}"]
+        assert [text for text, *_ in shown.head[0]] == ["一级指标", "二级指标", "三级指标", "绩效指标性质",
+                                                       "本年绩效指标值", "绩效度量单位", "本权重"]
+        assert [row[:3] for row in shown.rows] == [[i.level1, i.level2, i.name] for i in target.indicators]
+        weights = [f"{i.weight}（推算）" if i.weight_inferred else ("" if i.weight is None else str(i.weight))
+                   for i in target.indicators]
+        assert [row[-1] for row in shown.rows] == weights
 
 
 @pytest.mark.parametrize("seed_table", SEED_TABLES, ids=[t.key for t in SEED_TABLES])
@@ -130,7 +167,7 @@ def test_hostile_names_are_text_in_the_html_tables(monkeypatch: pytest.MonkeyPat
     html = markdown.markdown(md, extensions=EXTENSIONS)
     assert "<script>" not in html and "<b>" not in html
     shown = html_tables(html)
-    assert shown and all(t.label.endswith(SCRIPT) for t in shown)
+    assert shown and all(SCRIPT in t.label for t in shown)  # the performance tables add "：1. <project>" after it
     expenditure = next(t for t in shown if t.label.startswith("支出总表"))
     # A 项's name (from the YAML; 类 and 款 names come from the registry) reads back as the very text of the YAML.
     assert any(row[1].endswith(SCRIPT + '"&amp;') for row in expenditure.rows)

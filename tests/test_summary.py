@@ -158,3 +158,14 @@ def test_a_locality_recording_yuan_is_summarised_in_wan_yuan() -> None:
     label, amount, change, _ = rows(b)[0]
     assert (label, amount) == ("支出预算合计", "18976.76万元")
     assert change == "比上年预算增加3355.64万元，增长21.48%"
+
+
+def test_links_find_the_table_that_shows_the_figure() -> None:
+    """Shanghai prints “三公” and 机关运行经费 in a table of its own (three_public_operating): the summary links it,
+    found by the column's measure, and the link lands on a heading of the page."""
+    item = loaded(ROOT / "budgets" / "2025" / "putuo-wanli.yaml")
+    s = summary(item.budget, profiles.load(item.budget.profile))
+    anchors = {f.label: [link.anchor for link in f.links] for f in s.figures}
+    assert anchors["“三公”经费"] == anchors["公务接待费"] == anchors["机关运行经费"] == ["table-three-public-operating"]
+    page = render_department(item, workbook=False)["2025/putuo-wanli/index.md"].decode()
+    assert "{ #table-three-public-operating }" in page

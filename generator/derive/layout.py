@@ -7,6 +7,7 @@ or :meth:`Column.rounded`, so every output prints a figure the same way.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -107,6 +108,24 @@ class Table:
 def columns_of(spec: TableSpec) -> list[Column]:
     return [Column(tuple(c.header), spec.kind_of(c), c.measure, c.format or spec.format, c.blank_zero)
             for c in spec.columns]
+
+
+def part(table: Table, rows: Sequence[Row], prefix: str, marks: Sequence[tuple[int, str, str]] = ()) -> Table:
+    """``rows`` of ``table`` (one item's: a performance target's indicators) with the columns whose measure starts
+    with ``prefix``: the smaller table a custom template prints per item, laid out like any other. ``marks``
+    appends a note to a cell, (row of the part, measure, text): “（推算）” after an inferred weight."""
+    picked = [i for i, c in enumerate(table.columns) if c.measure.startswith(prefix)]
+    columns = [table.columns[i] for i in picked]
+    cells = [[row.cells[i] for i in picked] for row in rows]
+    for n, measure, note in marks:
+        i = next(j for j, c in enumerate(columns) if c.measure == measure)
+        cells[n][i] = columns[i].text(cells[n][i]) + note
+    return Table(table.key, columns, [Row(c) for c in cells], not cells, table.spec, table.unit)
+
+
+def text_table(key: str, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> Table:
+    """A small table of text written from data rather than from a spec (a department's 年度主要任务)."""
+    return Table(key, [Column((h,), "text", h) for h in headers], [Row(list(r)) for r in rows], not rows)
 
 
 # ---------------------------------------------------------------- the table as laid out on a page, a sheet, a print page

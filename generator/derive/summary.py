@@ -68,20 +68,30 @@ def summary(b: Budget, profile: Profile, facts: Facts | None = None) -> Summary:
     tables = {s.key: (profile.number(s.key), s.title) for s in profile.tables}
     sections = {s.key for s in profile.sections}
 
-    def links(key: str) -> tuple[Link, ...]:
+    def showing(measure: str) -> str | None:
+        """The first table of the profile with a column of ``measure`` (Shanghai prints “三公” and 机关运行经费
+        in one table of its own, three_public_operating)."""
+        return next((s.key for s in profile.tables if any(c.measure == measure for c in s.columns)), None)
+
+    three_key = showing("three_public.total")
+    operating_key = showing("operating_costs.amount")
+
+    def links(key: str, table: str | None = None) -> tuple[Link, ...]:
+        """The table that holds the figure (``table``, else the one named ``key``) and the section ``key``."""
         found = []
-        if key in tables:
-            number, title = tables[key]
-            found.append(Link(table_anchor(key), f"{number} {title}".strip()))
+        table = table or key
+        if table in tables:
+            number, title = tables[table]
+            found.append(Link(table_anchor(table), f"{number} {title}".strip()))
         if key in sections:
             found.append(Link(section_anchor(key), "说明"))
         return tuple(found)
 
     def figure(label: str, current: Decimal, prior: Decimal | None, key: str, *, of: Decimal | None = None,
-               level: int = 0) -> Figure:
+               level: int = 0, table: str | None = None) -> Figure:
         change = Markup(p.change(current, prior).removeprefix("，")) if of is None else None
         return Figure(label, p.amount(current), change, p.share(current, of) if of is not None else Markup(""),
-                      links(key), level)
+                      links(key, table), level)
 
 
     tp = b.three_public
@@ -99,8 +109,8 @@ def summary(b: Budget, profile: Profile, facts: Facts | None = None) -> Summary:
         figure("基本支出", t.basic, None, "expenditure_summary", of=t.spending, level=1),
         figure("项目支出", t.project, None, "expenditure_summary", of=t.spending, level=1),
         figure("财政拨款支出", fiscal, f["spending.fiscal.prior"], "fiscal_summary"),
-        figure("“三公”经费", three, three_prior, "three_public"),
-        *(figure(label, total(x.amount for x in group), _prior([x.prior for x in group]), "three_public", level=1)
-          for label, group in items),
-        figure("机关运行经费", oc.amount, oc.prior, "operating_costs"),
+        figure("“三公”经费", three, three_prior, "three_public", table=three_key),
+        *(figure(label, total(x.amount for x in group), _prior([x.prior for x in group]), "three_public", level=1,
+                 table=three_key) for label, group in items),
+        figure("机关运行经费", oc.amount, oc.prior, "operating_costs", table=operating_key),
     ))

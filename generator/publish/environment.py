@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from generator.core.mdtext import cell, md_escape, yaml_str
 from generator.core.vocabulary import cn_index
-from generator.derive.layout import Cell, Column
+from generator.derive.layout import Cell, Column, part, text_table
 from generator.publish.htmltable import html_table
 
 TEMPLATES = Path(str(resources.files("generator.publish") / "templates"))
@@ -44,6 +44,8 @@ def environment() -> jinja2.Environment:
     env.filters["figure"] = figure
     env.globals["cn"] = cn_index
     env.globals["html_table"] = html_table
+    env.globals["part"] = part  # the custom templates' smaller tables, through the same layout
+    env.globals["text_table"] = text_table
     env.filters["yaml_str"] = yaml_str
     return env
 
