@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from support import SEED, SEED_REL
 
 from generator.check.validate import Report, validate_paths
+from generator.core import profiles
 from generator.core.model import Budget
 from generator.load.budget import parse_budget
 from generator.load.loader import load
@@ -61,3 +63,14 @@ def exported(seed: Budget, tmp_path: Path) -> Path:
     path = tmp_path / "seed.xlsx"
     path.write_bytes(export_bytes(seed))
     return path
+
+
+@pytest.fixture
+def profile_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A copy of the shipped profiles the test may break (the loader's caches see the new directory)."""
+    folder = tmp_path / "profiles"
+    shutil.copytree(profiles.PROFILE_DIR, folder)
+    monkeypatch.setattr(profiles, "PROFILE_DIR", folder)
+    profiles.load.cache_clear()
+    yield folder
+    profiles.load.cache_clear()

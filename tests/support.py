@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -338,3 +339,13 @@ def cell_mismatches(budget: Any, table: dict[str, Any], names: Any = None) -> li
 
 
 _WIDE = str.maketrans("()", "（）")
+
+
+def seed_and_second(budgets: Path) -> None:
+    """budgets/2023 with the seed (63002) and a second department: the seed's figures as 63003 道里区测试中心."""
+    (budgets / "2023").mkdir(parents=True)
+    shutil.copy(SEED, budgets / "2023" / "63002.yaml")
+    text = SEED.read_text(encoding="utf-8")
+    other = text.replace('code: "63002"', 'code: "63003"').replace(
+        "  name: 哈尔滨市道里区社会保险经办服务中心\n", "  name: 道里区测试中心\n", 1)
+    (budgets / "2023" / "63003.yaml").write_text(other, encoding="utf-8")

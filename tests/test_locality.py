@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -42,17 +42,6 @@ def edited(pattern: str, old: str, new: str) -> Callable[[str], str]:
 
 
 # ---------------------------------------------------------------- a profile is checked like a budget
-
-
-@pytest.fixture
-def profile_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A copy of the shipped profiles the test may break (the loader's caches see the new directory)."""
-    folder = tmp_path / "profiles"
-    shutil.copytree(profiles.PROFILE_DIR, folder)
-    monkeypatch.setattr(profiles, "PROFILE_DIR", folder)
-    profiles.load.cache_clear()
-    yield folder
-    profiles.load.cache_clear()
 
 
 @pytest.mark.parametrize(("old", "new", "slug"), [

@@ -14,7 +14,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from support import ROOT, SEED, run_cli
+from support import ROOT, run_cli, seed_and_second
 
 from generator.core.errors import GeneratorError
 from generator.publish import pdf
@@ -84,12 +84,7 @@ def cells(html: str) -> list[tuple[str, str]]:
 def district(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The seed and a second department (the seed's figures under another code and name)."""
     budgets = tmp_path_factory.mktemp("pdf") / "budgets"
-    (budgets / "2023").mkdir(parents=True)
-    shutil.copy(SEED, budgets / "2023" / "63002.yaml")
-    text = SEED.read_text(encoding="utf-8")
-    other = text.replace('code: "63002"', 'code: "63003"').replace(
-        "  name: 哈尔滨市道里区社会保险经办服务中心\n", "  name: 道里区测试中心\n", 1)
-    (budgets / "2023" / "63003.yaml").write_text(other, encoding="utf-8")
+    seed_and_second(budgets)
     return budgets
 
 

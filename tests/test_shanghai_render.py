@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -292,17 +291,6 @@ def test_charts_print_amounts_as_the_profile_declares(report: Report) -> None:
 
 
 # ---------------------------------------------------------------- per-year variants are validated like the rest
-
-
-@pytest.fixture
-def profile_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A copy of the shipped profiles the test may break (the loader's caches see the new directory)."""
-    folder = tmp_path / "profiles"
-    shutil.copytree(profiles.PROFILE_DIR, folder)
-    monkeypatch.setattr(profiles, "PROFILE_DIR", folder)
-    profiles.load.cache_clear()
-    yield folder
-    profiles.load.cache_clear()
 
 
 @pytest.mark.parametrize(("old", "new"), [

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from support import seed_and_second
 
 from generator.authoring.scaffold import scaffold_text
 from generator.publish.pages import render_all
@@ -27,12 +27,7 @@ def district(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """
     monkeypatch.chdir(ROOT)
     budgets = tmp_path / "budgets"
-    (budgets / "2023").mkdir(parents=True)
-    shutil.copy(SEED, budgets / "2023" / "63002.yaml")
-    text = SEED.read_text(encoding="utf-8")
-    other = text.replace('code: "63002"', 'code: "63003"').replace(
-        "  name: 哈尔滨市道里区社会保险经办服务中心\n", "  name: 道里区测试中心\n", 1)
-    (budgets / "2023" / "63003.yaml").write_text(other, encoding="utf-8")
+    seed_and_second(budgets)
     (budgets / "2024").mkdir()
     (budgets / "2024" / "63002.yaml").write_text(scaffold_text(budgets / "2023" / "63002.yaml", 2024),
                                                  encoding="utf-8")
