@@ -157,10 +157,7 @@ def _function(budget: Budget, reg: Registry, scope: Scope, row: str, col: str, u
     if col not in MEASURES:
         raise CellError(f"不能核对“{col}”列（可核对：{'、'.join([*MEASURES, *CODE_PARTS, *NAME_COLUMNS])}）")
     parts = [(x.code, MEASURES[col](x, scope.sources)) for x in sorted(lines, key=lambda x: x.code)]
-    value = convert(total(v for _, v in parts), budget.unit, unit)
-    shown = [f"{code} {convert(v, budget.unit, unit):,}{unit}" for code, v in parts]
-    working = f"{' ＋ '.join(shown)} ＝ {value:,}{unit}" if len(parts) > 1 else shown[0]
-    return Cell(value, unit, working)
+    return _summed(parts, budget.unit, unit)
 
 
 def _economic(budget: Budget, reg: Registry, row: str, col: str, unit: str) -> Cell:
@@ -177,9 +174,13 @@ def _economic(budget: Budget, reg: Registry, row: str, col: str, unit: str) -> C
         "合计": lambda c: True, "人员经费": totals.is_personnel, "公用经费": lambda c: not totals.is_personnel(c)}
     if col not in keep:
         raise CellError(f"不能核对“{col}”列（可核对：{'、'.join([*keep, '类', '款', *NAME_COLUMNS])}）")
-    parts = [(code, amount) for code, amount in picked if keep[col](code)]
-    value = convert(total(a for _, a in parts), budget.unit, unit)
-    shown = [f"{code} {convert(a, budget.unit, unit):,}{unit}" for code, a in parts] or [f"0{unit}"]
+    return _summed([(code, amount) for code, amount in picked if keep[col](code)], budget.unit, unit)
+
+
+def _summed(parts: list[tuple[str, Decimal]], recorded: str, unit: str) -> Cell:
+    """The sum of ``parts`` (code, amount in the file's unit) in ``unit``, with its working: “a ＋ b ＝ c”."""
+    value = convert(total(a for _, a in parts), recorded, unit)
+    shown = [f"{code} {convert(a, recorded, unit):,}{unit}" for code, a in parts] or [f"0{unit}"]
     return Cell(value, unit, f"{' ＋ '.join(shown)} ＝ {value:,}{unit}" if len(parts) > 1 else shown[0])
 
 

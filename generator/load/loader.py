@@ -138,14 +138,13 @@ _MAP, _SEQ = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
 _STR = "tag:yaml.org,2002:str"
 
 
-def _walk(loader: _Loader, node: yaml.Node, loc: Path_, marks: dict[Path_, Mark] | None, budget: list[int]) -> Any:
-    """Build the data of ``node``; record positions in ``marks`` unless it is None (fast path)."""
+def _walk(loader: _Loader, node: yaml.Node, loc: Path_, marks: dict[Path_, Mark], budget: list[int]) -> Any:
+    """Build the data of ``node`` and record the position of every value in ``marks`` (``_build`` records none)."""
     budget[0] += 1
     if budget[0] > MAX_NODES or len(loc) > MAX_DEPTH:
         raise InputError("yaml-syntax", "文件嵌套过深或别名展开过多，不像预算文件",
                          line=node.start_mark.line + 1, column=node.start_mark.column + 1)
-    if marks is not None:
-        marks.setdefault(loc, Mark(node.start_mark.line + 1, node.start_mark.column + 1))
+    marks.setdefault(loc, Mark(node.start_mark.line + 1, node.start_mark.column + 1))
     if isinstance(node, yaml.ScalarNode):
         return node.value if node.tag == _STR else loader.construct_object(node, deep=True)
     if node.tag not in (_MAP, _SEQ):
@@ -156,12 +155,7 @@ def _walk(loader: _Loader, node: yaml.Node, loc: Path_, marks: dict[Path_, Mark]
         result: dict[Any, Any] = {}
         first_line: dict[str, int] = {}
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
-            if not isinstance(key, (str, int)):
-                raise ConstructorError(None, None, "键必须是文字", key_node.start_mark)
-            key = str(key)
-            if _BAD_KEY.search(key) or len(key) > 200:
-                raise ConstructorError(None, None, "键含有控制字符或不可见字符，或过长", key_node.start_mark)
+            key = _key(loader, key_node)
             line = key_node.start_mark.line + 1
             if key in result:
                 raise InputError(
@@ -171,9 +165,8 @@ def _walk(loader: _Loader, node: yaml.Node, loc: Path_, marks: dict[Path_, Mark]
                     column=key_node.start_mark.column + 1,
                 )
             first_line[key] = line
-            if marks is not None:
-                # Errors about a value point at its key's line, which is where editors look.
-                marks[loc + (key,)] = Mark(line, key_node.start_mark.column + 1)
+            # Errors about a value point at its key's line, which is where editors look.
+            marks[loc + (key,)] = Mark(line, key_node.start_mark.column + 1)
             result[key] = _walk(loader, value_node, loc + (key,), marks, budget)
         return result
     return [_walk(loader, item, loc + (i,), marks, budget) for i, item in enumerate(node.value)]
@@ -181,6 +174,24 @@ def _walk(loader: _Loader, node: yaml.Node, loc: Path_, marks: dict[Path_, Mark]
 
 _MERGE, _VALUE = "tag:yaml.org,2002:merge", "tag:yaml.org,2002:value"
 _GOOD_KEYS: set[str] = set()  # keys already found free of controls (a budget repeats the same few hundred)
+
+
+def _key(loader: _Loader, key_node: yaml.Node) -> str:
+    """A mapping key as text: a plain string taken as written, a number as its digits; nothing else, and no
+    control or invisible characters."""
+    if key_node.tag == _STR and type(key_node) is yaml.ScalarNode:
+        key = key_node.value
+    else:
+        constructed = loader.construct_object(key_node, deep=True)
+        if not isinstance(constructed, (str, int)):
+            raise ConstructorError(None, None, "键必须是文字", key_node.start_mark)
+        key = str(constructed)
+    if key not in _GOOD_KEYS:
+        if _BAD_KEY.search(key) or len(key) > 200:
+            raise ConstructorError(None, None, "键含有控制字符或不可见字符，或过长", key_node.start_mark)
+        if len(_GOOD_KEYS) < 100_000:
+            _GOOD_KEYS.add(key)
+    return key
 
 
 def _build(loader: _Loader, node: yaml.Node, depth: int, budget: list[int]) -> Any:
@@ -211,18 +222,7 @@ def _build(loader: _Loader, node: yaml.Node, depth: int, budget: list[int]) -> A
             break
     result: dict[Any, Any] = {}
     for key_node, value_node in pairs:
-        if key_node.tag == _STR and type(key_node) is yaml.ScalarNode:
-            key = key_node.value
-        else:
-            key = loader.construct_object(key_node, deep=True)
-            if not isinstance(key, (str, int)):
-                raise ConstructorError(None, None, "键必须是文字", key_node.start_mark)
-            key = str(key)
-        if key not in _GOOD_KEYS:
-            if _BAD_KEY.search(key) or len(key) > 200:
-                raise ConstructorError(None, None, "键含有控制字符或不可见字符，或过长", key_node.start_mark)
-            if len(_GOOD_KEYS) < 100_000:
-                _GOOD_KEYS.add(key)
+        key = _key(loader, key_node)
         if key in result:
             raise InputError("duplicate-key", f"键“{key}”重复出现", line=key_node.start_mark.line + 1,
                              column=key_node.start_mark.column + 1)
@@ -236,7 +236,7 @@ def _fast_parse(text: str, path: str, with_marks: bool) -> Document | None:
     loader = _FastLoader(text)
     try:
         node = loader.get_single_node()
-        marks: dict[Path_, Mark] | None = {} if with_marks else None
+        marks: dict[Path_, Mark] = {}
         if node is None:
             data: Any = {}
         else:

@@ -27,23 +27,16 @@ def _csv_cell(value: Cell, text: str) -> str:
     return "'" + text if not isinstance(value, Decimal) and text.startswith(_FORMULA_START) else text
 
 
-def cell_texts(table: Table) -> list[list[str]]:
-    """Every body cell as printed (:meth:`Column.text`), row by row: computed once for the page, the CSV and the JSON."""
-    return table.texts
-
-
-def table_csv(table: Table, texts: list[list[str]] | None = None) -> bytes:
+def table_csv(table: Table) -> bytes:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow([c.label for c in table.columns])
-    if texts is None:
-        texts = cell_texts(table)
-    for row, shown in zip(table.rows, texts, strict=True):
+    for row, shown in zip(table.rows, table.texts, strict=True):
         writer.writerow([_csv_cell(v, t) for v, t in zip(row.cells, shown, strict=True)])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
-def budget_json(budget: Budget, built: dict[str, Table], texts: dict[str, list[list[str]]] | None = None) -> bytes:
+def budget_json(budget: Budget, built: dict[str, Table]) -> bytes:
     data = {
         "budget": budget.model_dump(mode="json"),
         "tables": {
@@ -51,7 +44,7 @@ def budget_json(budget: Budget, built: dict[str, Table], texts: dict[str, list[l
                 "title": t.title,
                 "unit": t.unit,
                 "columns": [c.label for c in t.columns],
-                "rows": texts[key] if texts is not None else cell_texts(t),
+                "rows": t.texts,
             }
             for key, t in built.items()
         },
@@ -66,12 +59,11 @@ WORKBOOK = "budget.xlsx"
 def department_files(ctx: PageContext, source_text: str | None = None, workbook: bool = True) -> dict[str, bytes]:
     """Each table as CSV; every table in one workbook in the published layout (the same file
     ``export-xlsx`` writes, which ``import-xlsx`` reads back); the whole budget as JSON."""
-    texts = {key: cell_texts(table) for key, table in ctx.tables.items()}
-    files: dict[str, bytes] = {f"{DATA_DIR}/budget.json": budget_json(ctx.b, ctx.tables, texts)}
+    files: dict[str, bytes] = {f"{DATA_DIR}/budget.json": budget_json(ctx.b, ctx.tables)}
     if workbook:
         files[f"{DATA_DIR}/{WORKBOOK}"] = workbook_bytes(ctx, source_text)
     for key, table in ctx.tables.items():
-        files[f"{DATA_DIR}/{key}.csv"] = table_csv(table, texts[key])
+        files[f"{DATA_DIR}/{key}.csv"] = table_csv(table)
     return files
 
 
