@@ -31,4 +31,4 @@ test: setup system-deps
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf site build site.old .site-* .render-* .pdf-cache-*
+	rm -rf site build site.old .site-* .render-* .pdf-cache-* .build-cache-*

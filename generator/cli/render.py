@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from generator.cli.options import DEFAULT_BUDGETS, OUT_HELP
+from generator.cli.options import CACHE_HELP, DEFAULT_BUDGETS, OUT_HELP
 from generator.publish.sync import render_tree
 
 NAME = "render"
@@ -18,9 +18,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, required=True, help=OUT_HELP)
     parser.add_argument("--xlsx", action="store_true",
                         help="同时生成每个部门的 Excel 工作簿 budget.xlsx（默认只由 site 生成）")
+    parser.add_argument("--no-cache", dest="cache", action="store_false", help=CACHE_HELP)
 
 
 def run(args: argparse.Namespace) -> int:
-    result = render_tree(args.budgets, args.out, workbooks=args.xlsx)
+    result = render_tree(args.budgets, args.out, workbooks=args.xlsx, use_cache=args.cache)
     print(f"生成 {result.written} 个文件（{result.unchanged} 个未变）到 {args.out}")
     return 0

@@ -13,6 +13,7 @@ import gc
 import hashlib
 import multiprocessing
 import os
+import pickle
 import re
 from dataclasses import dataclass
 from functools import cached_property
@@ -33,7 +34,7 @@ from generator.core.profiles import Profile
 from generator.derive.context import PageContext, page_context
 from generator.derive.summary import summary
 from generator.load.budget import Loaded
-from generator.publish import downloads, indexes
+from generator.publish import cache, downloads, indexes
 from generator.publish.environment import ENV
 from generator.publish.errata import errata_page
 from generator.publish.pdf import Job, page_link
@@ -146,12 +147,18 @@ def render_group(group: Group, publishing: bool = True, workbook: bool = True, p
     return Outcome(problems, codes, entries, files)
 
 
-_GROUPS: list[Group] = []
+_GROUPS: list[tuple[Group, str | None]] = []  # each with its cache key: inherited by the forked workers
 _FLAGS = [True, True, True]  # publishing, workbook, pdf: inherited by the forked workers with the groups
+_STORE: list[cache.Store | None] = [None]
 
 
-def _group_job(index: int) -> Outcome:
-    return render_group(_GROUPS[index], *_FLAGS)
+def _group_job(index: int) -> bytes:
+    """A group's outcome, pickled once: stored in the cache (by the worker) and sent back as it is."""
+    group, key = _GROUPS[index]
+    data = cache.dumps(render_group(group, *_FLAGS))
+    if key is not None and _STORE[0] is not None:
+        _STORE[0].put(key, data)
+    return data
 
 
 class Renderer:
@@ -160,11 +167,13 @@ class Renderer:
     A long-running preview keeps one Renderer, so after a save only the changed department is
     checked and rendered again (so a changed file always gets new downloads). ``workbooks`` False leaves out
     every ``budget.xlsx``: ``generator render`` writes the pages, CSV and JSON; the site build writes the
-    workbooks too.
+    workbooks too. ``cache``: a directory (:mod:`generator.publish.cache`) where each group's outcome is kept
+    between runs, found again by content; after a successful render it holds only what this one used.
     """
 
     def __init__(self, budgets_dir: Path, source_base: str | None = None, workers: int | None = None,
-                 publishing: bool = True, workbooks: bool = True, pdf: bool = True) -> None:
+                 publishing: bool = True, workbooks: bool = True, pdf: bool = True,
+                 cache_dir: Path | None = None) -> None:
         self.workbooks = workbooks
         self.budgets_dir = budgets_dir
         self.publishing = publishing  # False for the preview: drafts may be looked at, not published
@@ -174,6 +183,9 @@ class Renderer:
         self.outcomes: dict[tuple[Any, ...], Outcome] = {}
         self.problems: list[Problem] = []  # after render(): every problem found, as ``validate`` reports them
         self.printed: list[Job] = []  # after render(): the department pages to print, and where their PDFs go
+        self.store = cache.Store(cache_dir) if cache_dir is not None else None
+        self.reused = 0  # after render(): groups whose outcome came from the cache
+        self._environment: bytes | None = None
 
     def _source_url(self, path: Path) -> str | None:
         if not self.source_base:
@@ -183,6 +195,7 @@ class Renderer:
 
     def render(self) -> dict[str, bytes]:
         """Every file of the site's content; raises ValidationFailed (and makes nothing) if any file has an error."""
+        self.reused = 0
         refusals, sources = read_candidates([self.budgets_dir], self.budgets_dir.parent)
         by_name: dict[str, list[Source]] = {}
         for source in sources:
@@ -201,6 +214,8 @@ class Renderer:
         errors = [p for p in problems if p.severity is Severity.ERROR]
         if errors:
             raise ValidationFailed(errors)
+        if self.store is not None:
+            self.store.prune()
         files: dict[str, bytes] = {}
         for outcome in done:
             files.update(outcome.files)
@@ -217,18 +232,36 @@ class Renderer:
         """Each group's outcome: kept from the last call when its files are unchanged, otherwise made again."""
         known = {g.key: self.outcomes[g.key] for g in groups if g.key in self.outcomes}
         todo = [g for g in groups if g.key not in known]
+        keys = self._cache_keys(todo)
+        if self.store is not None:
+            for g in todo:
+                found = self.store.get(keys[g.key] or "")
+                if isinstance(found, Outcome):
+                    known[g.key] = found
+                    self.reused += 1
+            todo = [g for g in todo if g.key not in known]
         global _GROUPS
-        if sum(len(g.sources) for g in todo) >= PARALLEL_FROM and self.workers > 1:
-            _GROUPS, _FLAGS[:] = todo, [self.publishing, self.workbooks, self.pdf]  # inherited by the workers
-            try:
+        _FLAGS[:], _STORE[0] = [self.publishing, self.workbooks, self.pdf], self.store  # inherited by the workers
+        _GROUPS = [(g, keys[g.key]) for g in todo]
+        try:
+            if sum(len(g.sources) for g in todo) >= PARALLEL_FROM and self.workers > 1:
                 with multiprocessing.get_context("fork").Pool(self.workers, initializer=gc.freeze) as pool:
                     results = pool.map(_group_job, range(len(todo)), chunksize=2)
-            finally:
-                _GROUPS = []
-        else:
-            results = [render_group(g, self.publishing, self.workbooks, self.pdf) for g in todo]
-        known.update((g.key, outcome) for g, outcome in zip(todo, results, strict=True))
+            else:
+                results = [_group_job(i) for i in range(len(todo))]
+        finally:
+            _GROUPS, _STORE[0] = [], None
+        known.update((g.key, pickle.loads(data)) for g, data in zip(todo, results, strict=True))
         return known
+
+    def _cache_keys(self, groups: list[Group]) -> dict[tuple[Any, ...], str | None]:
+        if self.store is None:
+            return {g.key: None for g in groups}
+        if self._environment is None:
+            self._environment = cache.environment(self.budgets_dir)
+        flags = (self.publishing, self.workbooks, self.pdf)
+        return {g.key: cache.key(self._environment, [str(path) for path, _, _ in g.sources], g.key, flags)
+                for g in groups}
 
 
 def _merge(groups: list[tuple[Group, set[str]]], order: list[Source]) -> list[list[Source]]:
@@ -255,8 +288,9 @@ def _merge(groups: list[tuple[Group, set[str]]], order: list[Source]) -> list[li
 
 
 def render_all(budgets_dir: Path, source_base: str | None = None, publishing: bool = True,
-               workbooks: bool = True) -> dict[str, bytes]:
-    return Renderer(budgets_dir, source_base, publishing=publishing, workbooks=workbooks).render()
+               workbooks: bool = True, cache_dir: Path | None = None) -> dict[str, bytes]:
+    return Renderer(budgets_dir, source_base, publishing=publishing, workbooks=workbooks,
+                    cache_dir=cache_dir).render()
 
 
 def guide_pages() -> dict[str, bytes]:

@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from generator.core.errors import GeneratorError
-from generator.publish import outputs, parallel
+from generator.publish import cache, outputs, parallel
 from generator.publish.pages import Renderer
 from generator.publish.pdf import Printed, cache_dir, print_pdfs
 from generator.publish.sync import sync
@@ -122,13 +122,14 @@ def index_search(site: Path) -> None:
         raise GeneratorError(f"搜索索引生成失败：{lines[-1]}")
 
 
-def build_site(budgets: Path, out: Path, pdf: bool = True) -> Printed | None:
+def build_site(budgets: Path, out: Path, pdf: bool = True, use_cache: bool = True) -> Printed | None:
     """Validate and render, build with MkDocs (strict), print the PDFs, index with Pagefind, then swap the new site in.
 
     Sources, config and site are all in one private work directory next to ``out``
     (``.site-<pid>-xxxx``): two builds at once never share anything but the final swap and the PDF cache
     (:func:`generator.publish.pdf.cache_dir`), whose entries are named by content. Returns what was printed,
-    or None with ``pdf=False`` (no PDFs, and no page links one).
+    or None with ``pdf=False`` (no PDFs, and no page links one). ``use_cache``: departments unchanged since the last
+    build into ``out`` are taken from its render cache (:mod:`generator.publish.cache`), workbooks included.
     """
     # MkDocs (and its plugins) take a while to import: only a site build needs them, not validate or render.
     from mkdocs.config import load_config
@@ -136,7 +137,7 @@ def build_site(budgets: Path, out: Path, pdf: bool = True) -> Printed | None:
 
     _config()  # fail early, before rendering, outside a project directory
     target = outputs.prepare(out, budgets)
-    renderer = Renderer(budgets, source_base(), pdf=pdf)
+    renderer = Renderer(budgets, source_base(), pdf=pdf, cache_dir=cache.cache_dir(target) if use_cache else None)
     files = site_files(budgets, renderer)
     with outputs.workdir(target, "site") as work:
         outputs.write_tree(files, work / "docs")

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.core.errors import GeneratorError
-from generator.publish import outputs
+from generator.publish import cache, outputs
 from generator.publish.pages import render_all
 
 
@@ -125,9 +125,13 @@ def _same_file(path: str, data: bytes) -> bool:
         return fh.read() == data
 
 
-def render_tree(budgets_dir: Path, out: Path, source_base: str | None = None, workbooks: bool = False) -> RenderResult:
+def render_tree(budgets_dir: Path, out: Path, source_base: str | None = None, workbooks: bool = False,
+                use_cache: bool = True) -> RenderResult:
     """``generator render --out``: refuse an output that is not ours, render everything, swap the tree in.
 
-    The Excel workbooks (``budget.xlsx``, half the rendering time) are left to ``site`` unless ``workbooks``."""
+    The Excel workbooks (``budget.xlsx``, half the rendering time) are left to ``site`` unless ``workbooks``.
+    ``use_cache``: departments whose files (and the generator) are unchanged since the last render into ``out``
+    are taken from its cache (:mod:`generator.publish.cache`) instead of being rendered again."""
     target = outputs.prepare(out, budgets_dir)
-    return replace_tree(render_all(budgets_dir, source_base, workbooks=workbooks), target)
+    found = cache.cache_dir(target) if use_cache else None
+    return replace_tree(render_all(budgets_dir, source_base, workbooks=workbooks, cache_dir=found), target)

@@ -1,0 +1,143 @@
+"""What a department's render gave, kept on disk between builds and found again by content.
+
+``render`` and ``site`` keep, beside their output (``.build-cache-<output name>/``), the outcome of each group of
+budget files (:class:`generator.publish.pages.Outcome`: its problems, index figures and files, workbooks
+included) under a key made of everything the outcome depends on:
+
+- the group's files (name, bytes, source link) and the build's flags (publishing, workbooks, PDF links);
+- :func:`environment`: every file of the ``generator`` package (code, templates, profiles, the code reference),
+  the repository's own code lists (``_codes/``), the Python version and every installed distribution's version.
+
+So a rebuild after a pull request that changed one department checks and renders that department only, and a
+change anywhere in the generator renders everything again. Entries not used by a successful build are removed.
+
+An entry is a pickle written by this module; it is read by an unpickler that refuses every global but the
+package's own classes and ``Decimal`` (a planted file cannot run code), and an entry that cannot be read is
+made again, never an error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import inspect
+import io
+import os
+import pickle
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from generator.load.codes import CODES_DIR
+from generator.publish.outputs import PACKAGE
+
+VERSION = b"1"  # bump when the entry format changes
+
+
+def cache_dir(out: Path) -> Path:
+    """Where the outcomes of builds into ``out`` are kept: beside it, never inside the tree that is swapped in."""
+    return out.parent / f".build-cache-{out.name}"
+
+
+def _tree_digest(digest: Any, root: Path) -> None:
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+
+
+def environment(budgets_dir: Path) -> bytes:
+    """Everything besides a group's own files that its outcome depends on, as one digest."""
+    digest = hashlib.sha256(VERSION + b"\0" + sys.version.encode() + b"\0")
+    versions = sorted({(d.metadata["Name"] or "", d.version) for d in importlib.metadata.distributions()})
+    digest.update(repr(versions).encode())
+    _tree_digest(digest, PACKAGE)
+    root = budgets_dir.resolve()
+    digest.update(str(root).encode() + b"\0")
+    folders = {root / CODES_DIR, root.parent / CODES_DIR, *root.rglob(CODES_DIR)}
+    for folder in sorted(f for f in folders if f.is_dir()):
+        digest.update(str(folder).encode() + b"\0")
+        _tree_digest(digest, folder)
+    return digest.digest()
+
+
+class _Restricted(pickle.Unpickler):
+    """Only the package's own classes and Decimal: an entry cannot name a function to call."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) == ("decimal", "Decimal") or (module == "generator" or module.startswith("generator.")):
+            found = super().find_class(module, name)
+            if inspect.isclass(found):
+                return found
+        raise pickle.UnpicklingError(f"refused global {module}.{name}")
+
+
+def loads(data: bytes) -> Any:
+    return _Restricted(io.BytesIO(data)).load()
+
+
+def dumps(value: Any) -> bytes:
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+class Store:
+    """A directory of entries named by key (hex), each written whole (temporary file, then renamed)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.used: set[str] = set()
+
+    def _path(self, key: str) -> Path:
+        return self.folder / f"{key}.pickle"
+
+    def get(self, key: str) -> Any | None:
+        """The entry's value, or None when there is none or it cannot be read."""
+        self.used.add(key)
+        try:
+            return loads(self._path(key).read_bytes())
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError,
+                IndexError, KeyError):
+            return None
+
+    def put(self, key: str, data: bytes) -> None:
+        """Store ``data`` (from :func:`dumps`); a cache that cannot be written only costs time."""
+        self.used.add(key)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.replace(tmp, self._path(key))
+        except OSError:
+            return
+
+    def prune(self) -> int:
+        """Remove the entries this build did not use; how many were removed."""
+        removed = 0
+        if not self.folder.is_dir():
+            return 0
+        stale = time.time() - 3600  # a temporary file of a build killed an hour ago or more
+        for path in self.folder.iterdir():
+            unused = path.name.endswith(".pickle") and path.name.removesuffix(".pickle") not in self.used
+            if unused or (path.name.startswith(".tmp-") and _mtime(path) < stale):
+                try:
+                    path.unlink()
+                    removed += 1
+                except OSError:
+                    pass
+        return removed
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return float("inf")
+
+
+def key(environment_digest: bytes, *parts: Any) -> str:
+    digest = hashlib.sha256(environment_digest)
+    digest.update(repr(parts).encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()

@@ -1,0 +1,110 @@
+"""The render cache: a rebuild takes unchanged departments from disk, byte for byte what rendering them gives, and
+renders again whatever a changed file, code list or generator touches; a planted entry cannot run code."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.core.errors import ValidationFailed
+from generator.publish import cache
+from generator.publish.pages import Renderer
+from generator.publish.sync import render_tree
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+import synth  # noqa: E402
+
+
+@pytest.fixture
+def district(tmp_path: Path) -> Path:
+    synth.generate(tmp_path / "budgets", departments=3, years=2)
+    return tmp_path / "budgets"
+
+
+def _render(budgets: Path, folder: Path | None) -> tuple[dict[str, bytes], Renderer]:
+    renderer = Renderer(budgets, workers=1, cache_dir=folder)
+    return renderer.render(), renderer
+
+
+def test_a_rebuild_reuses_every_unchanged_department_byte_for_byte(district: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "cache"
+    cold, first = _render(district, folder)
+    assert first.reused == 0
+    assert len(list(folder.glob("*.pickle"))) == 3  # one entry per department
+    warm, second = _render(district, folder)
+    assert second.reused == 3
+    assert warm == cold
+    assert warm == _render(district, None)[0]  # and both are what rendering without a cache gives
+
+
+def test_a_changed_file_is_rendered_again_and_its_downloads_change(district: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "cache"
+    before, _ = _render(district, folder)
+    path = sorted(district.rglob("*.yaml"))[0]
+    text = path.read_text(encoding="utf-8")
+    name = text.split("  name: ", 1)[1].split("\n", 1)[0]
+    path.write_text(text.replace(f"  name: {name}\n", f"  name: {name}改\n", 1), encoding="utf-8")
+    after, renderer = _render(district, folder)
+    assert renderer.reused == 2  # the other two departments
+    assert after == _render(district, None)[0]
+    changed = {rel for rel in after if after[rel] != before.get(rel)}
+    year, code = path.parent.name, path.stem
+    assert f"{year}/{code}/index.md" in changed
+    assert f"{year}/{code}/data/budget.json" in changed  # a changed YAML changes its downloads
+    assert len(list(folder.glob("*.pickle"))) == 3  # the replaced entry is pruned
+
+
+def test_a_changed_code_list_renders_everything_again(district: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "cache"
+    _render(district, folder)
+    (district / "_codes").mkdir()
+    (district / "_codes" / "2020.yaml").write_text("function: []\neconomic: []\n", encoding="utf-8")
+    assert _render(district, folder)[1].reused == 0
+
+
+def test_a_failed_render_keeps_the_cache(district: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "cache"
+    _render(district, folder)
+    entries = sorted(folder.glob("*.pickle"))
+    year = sorted(p for p in district.iterdir() if p.name.isdigit())[0]
+    (year / "broken.yaml").write_text("department: [\n", encoding="utf-8")
+    with pytest.raises(ValidationFailed):
+        _render(district, folder)
+    assert set(entries) <= set(folder.glob("*.pickle"))  # nothing pruned by a build that failed
+
+
+class _Planted:
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return (os.system, ("touch planted",))
+
+
+def test_a_planted_entry_is_not_run_but_rendered_again(district: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "cache"
+    cold, _ = _render(district, folder)
+    for entry in folder.glob("*.pickle"):
+        entry.write_bytes(pickle.dumps(_Planted()))
+    with pytest.raises(pickle.UnpicklingError, match="refused"):
+        cache.loads(pickle.dumps(_Planted()))
+    warm, renderer = _render(district, folder)
+    assert renderer.reused == 0
+    assert warm == cold
+    assert not (tmp_path / "planted").exists()
+
+
+def test_render_keeps_its_cache_beside_the_output_unless_told_not_to(district: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = render_tree(district, out)
+    assert first.written > 0
+    assert len(list(cache.cache_dir(out).glob("*.pickle"))) == 3
+    again = render_tree(district, out)
+    assert (again.written, again.unchanged) == (0, first.written)
+    other = tmp_path / "other"
+    render_tree(district, other, use_cache=False)
+    assert not cache.cache_dir(other).exists()
