@@ -64,18 +64,24 @@ def environment(budgets_dir: Path) -> bytes:
 
 
 class _Restricted(pickle.Unpickler):
-    """Only the package's own classes and Decimal: an entry cannot name a function to call."""
+    """Only the package's own classes, Decimal and the classes of ``modules``: an entry cannot name a function."""
+
+    def __init__(self, data: bytes, modules: tuple[str, ...]) -> None:
+        super().__init__(io.BytesIO(data))
+        self.modules = modules
 
     def find_class(self, module: str, name: str) -> Any:
-        if (module, name) == ("decimal", "Decimal") or (module == "generator" or module.startswith("generator.")):
+        if ((module, name) == ("decimal", "Decimal") or module == "generator" or module.startswith("generator.")
+                or module in self.modules):
             found = super().find_class(module, name)
             if inspect.isclass(found):
                 return found
         raise pickle.UnpicklingError(f"refused global {module}.{name}")
 
 
-def loads(data: bytes) -> Any:
-    return _Restricted(io.BytesIO(data)).load()
+def loads(data: bytes, modules: tuple[str, ...] = ()) -> Any:
+    """An entry's value; ``modules``: other modules whose classes it may hold."""
+    return _Restricted(data, modules).load()
 
 
 def dumps(value: Any) -> bytes:
@@ -85,8 +91,9 @@ def dumps(value: Any) -> bytes:
 class Store:
     """A directory of entries named by key (hex), each written whole (temporary file, then renamed)."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, modules: tuple[str, ...] = ()) -> None:
         self.folder = folder
+        self.modules = modules  # besides the package's own: modules whose classes an entry may hold
         self.used: set[str] = set()
 
     def _path(self, key: str) -> Path:
@@ -96,9 +103,8 @@ class Store:
         """The entry's value, or None when there is none or it cannot be read."""
         self.used.add(key)
         try:
-            return loads(self._path(key).read_bytes())
-        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError,
-                IndexError, KeyError):
+            return loads(self._path(key).read_bytes(), self.modules)
+        except Exception:  # whatever is wrong with an entry, it is made again
             return None
 
     def put(self, key: str, data: bytes) -> None:

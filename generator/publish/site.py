@@ -7,6 +7,7 @@ failed build never leaves a half-written site, and the swap never leaves the sit
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import subprocess
@@ -122,6 +123,14 @@ def index_search(site: Path) -> None:
         raise GeneratorError(f"搜索索引生成失败：{lines[-1]}")
 
 
+def _page_environment(budgets: Path, files: dict[str, bytes]) -> bytes:
+    """What a department page's HTML depends on besides its own files: the generator and its libraries, the
+    project's mkdocs.yml (with the theme's settings) and the navigation."""
+    digest = hashlib.sha256(cache.environment(budgets))
+    digest.update(CONFIG.read_bytes() + b"\0" + repr(nav(files)).encode())
+    return digest.digest()
+
+
 def build_site(budgets: Path, out: Path, pdf: bool = True, use_cache: bool = True) -> Printed | None:
     """Validate and render, build with MkDocs (strict), print the PDFs, index with Pagefind, then swap the new site in.
 
@@ -137,7 +146,8 @@ def build_site(budgets: Path, out: Path, pdf: bool = True, use_cache: bool = Tru
 
     _config()  # fail early, before rendering, outside a project directory
     target = outputs.prepare(out, budgets)
-    renderer = Renderer(budgets, source_base(), pdf=pdf, cache_dir=cache.cache_dir(target) if use_cache else None)
+    kept = cache.cache_dir(target) if use_cache else None
+    renderer = Renderer(budgets, source_base(), pdf=pdf, cache_dir=kept)
     files = site_files(budgets, renderer)
     with outputs.workdir(target, "site") as work:
         outputs.write_tree(files, work / "docs")
@@ -146,7 +156,9 @@ def build_site(budgets: Path, out: Path, pdf: bool = True, use_cache: bool = Tru
         logging.getLogger("mkdocs").setLevel(logging.WARNING)
         try:
             cfg = load_config(config_file=str(config_path), strict=True)
-            parallel.build(cfg)  # MkDocs' build, the department pages in parallel processes
+            # MkDocs' build, the department pages in parallel processes (or from the cache, when unchanged)
+            pages = cache.Store(kept / "pages", modules=parallel.CACHED_MODULES) if kept is not None else None
+            parallel.build(cfg, store=pages, environment=_page_environment(budgets, files) if pages else b"")
         except (MkDocsException, SystemExit) as exc:
             raise GeneratorError(f"网站构建失败：{exc}") from None
         printed = print_pdfs(site_dir, renderer.printed, cache_dir(target)) if pdf else None
