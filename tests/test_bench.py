@@ -82,8 +82,9 @@ def test_bench_run_tiny_writes_results(tmp_path: Path) -> None:
     (size,) = results["sizes"]
     assert size["department_years"] == 3
     assert size["validate"]["errors"] == 0
-    for stage in ("validate", "render", "rerender", "site", "pdf"):
+    for stage in ("validate", "render", "rerender", "site", "resite", "pdf"):
         assert {"seconds", "peak_mb", "cpu_seconds"} <= size[stage].keys()
+    assert size["render"]["seconds_unchanged"] > 0
     pdf = size["pdf"]
     assert (pdf["printed"], pdf["files"]) == (3, 3) and pdf["bytes"] > 3 * 10_000
     assert (pdf["rebuild_printed"], pdf["rebuild_reused"]) == (1, 2)  # only the changed department-year is printed again
