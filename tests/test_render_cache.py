@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from generator.core.errors import ValidationFailed
-from generator.publish import cache
+from generator.publish import cache, parallel
 from generator.publish.pages import Renderer
+from generator.publish.site import build_site
 from generator.publish.sync import render_tree
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -108,3 +109,33 @@ def test_render_keeps_its_cache_beside_the_output_unless_told_not_to(district: P
     other = tmp_path / "other"
     render_tree(district, other, use_cache=False)
     assert not cache.cache_dir(other).exists()
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("from_pages", [1, parallel.PARALLEL_FROM])  # department pages built in workers, or not
+def test_a_site_rebuilt_from_the_cache_is_the_site_built_without_it(district: Path, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch,
+                                                                   from_pages: int) -> None:
+    monkeypatch.chdir(ROOT)  # mkdocs.yml and the theme
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", from_pages)
+    reused: list[int] = []
+    on_env = parallel.ParallelPages.on_env
+
+    def counting(self: parallel.ParallelPages, env: object, **kwargs: object) -> object:
+        reused.append(len(self.cached))
+        return on_env(self, env, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(parallel.ParallelPages, "on_env", counting)
+    out = tmp_path / "site"
+    build_site(district, out, pdf=False)
+    path = sorted(district.rglob("*.yaml"))[0]
+    path.write_text(path.read_text(encoding="utf-8").replace("  name: ", "  name: 改", 1), encoding="utf-8")
+    build_site(district, out, pdf=False)
+    pages = sum(1 for rel in _tree(out) if rel[0].isdigit() and rel.count("/") == 2 and rel.endswith("/index.html"))
+    assert pages == 6 and reused == [0, pages - 1]  # the second build made only the changed department-year's page
+    build_site(district, tmp_path / "reference", pdf=False, use_cache=False)
+    assert _tree(out) == _tree(tmp_path / "reference")
+    assert "改" in (out / path.parent.name / path.stem / "index.html").read_text(encoding="utf-8")

@@ -266,10 +266,3 @@ def swap_in(new: Path, out: Path, aside: Path) -> None:
 
 def mark(directory: Path) -> None:
     (directory / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
-
-
-def write_tree(files: dict[str, bytes], root: Path) -> None:
-    for rel, data in files.items():
-        target = root / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)

@@ -149,8 +149,10 @@ def _skipping(build_page: Callable[..., None]) -> Callable[..., None]:
 class ParallelPages:
     """The plugin (MkDocs calls its ``on_*`` events; it needs no configuration of its own)."""
 
-    def __init__(self, workers: int, store: cache.Store | None = None, environment: bytes = b"") -> None:
+    def __init__(self, workers: int, store: cache.Store | None = None, environment: bytes = b"",
+                 sources: dict[str, bytes] | None = None) -> None:
         self.workers = workers
+        self.sources = sources or {}
         self.store = store
         self.environment = environment
         self.uris: list[str] = []  # the department pages the workers build
@@ -178,6 +180,17 @@ class ParallelPages:
         return {f.src_uri: cache.key(common, f.src_uri, hashlib.sha256(f.content_bytes).hexdigest(),
                                      sorted(beside.get("/".join(f.src_uri.split("/")[:2]), [])))
                 for f in pages}
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        """The site's sources from memory, as if they were in ``docs_dir`` (where they take precedence over the
+        theme's files): nothing is written to disk but the built site."""
+        from mkdocs.structure.files import File
+
+        for uri, data in self.sources.items():
+            if (known := files.get_file_from_path(uri)) is not None:
+                files.remove(known)
+            files.append(File.generated(config, uri, content=data))
+        return files
 
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
         _STATE["nav"] = nav  # the last plugin: the navigation every page shows
@@ -227,15 +240,16 @@ class ParallelPages:
 
 
 def build(config: MkDocsConfig, workers: int | None = None, store: cache.Store | None = None,
-          environment: bytes = b"") -> int:
+          environment: bytes = b"", sources: dict[str, bytes] | None = None) -> int:
     """``mkdocs build`` of ``config``, department pages in ``workers`` processes (default: one per core);
     returns how many pages the workers built. ``store``: department pages whose key (:meth:`ParallelPages._keys`)
     is in it are written from it, not built; the pages built are stored, and after a successful build it holds
     only the pages of this one. ``environment``: a digest of everything else a page depends on — the generator
-    and its libraries (:func:`generator.publish.cache.environment`), the project's mkdocs.yml, the navigation."""
+    and its libraries (:func:`generator.publish.cache.environment`), the project's mkdocs.yml, the navigation.
+    ``sources``: files (path under ``docs_dir`` → bytes) built as if they were there, without being written there."""
     from mkdocs.commands import build as mkdocs_build
 
-    plugin = ParallelPages(workers if workers is not None else (os.cpu_count() or 1), store, environment)
+    plugin = ParallelPages(workers if workers is not None else (os.cpu_count() or 1), store, environment, sources)
     config.plugins["generator-parallel"] = cast("BasePlugin[Any]", plugin)
     original = mkdocs_build._build_page
     _STATE.clear()

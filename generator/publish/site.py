@@ -134,9 +134,10 @@ def _page_environment(budgets: Path, files: dict[str, bytes]) -> bytes:
 def build_site(budgets: Path, out: Path, pdf: bool = True, use_cache: bool = True) -> Printed | None:
     """Validate and render, build with MkDocs (strict), print the PDFs, index with Pagefind, then swap the new site in.
 
-    Sources, config and site are all in one private work directory next to ``out``
-    (``.site-<pid>-xxxx``): two builds at once never share anything but the final swap and the PDF cache
-    (:func:`generator.publish.pdf.cache_dir`), whose entries are named by content. Returns what was printed,
+    Config and site are in one private work directory next to ``out`` (``.site-<pid>-xxxx``; MkDocs reads the
+    rendered sources from memory): two builds at once never share anything but the final swap and the caches
+    (:func:`generator.publish.pdf.cache_dir`, :func:`generator.publish.cache.cache_dir`), whose entries are named
+    by content. Returns what was printed,
     or None with ``pdf=False`` (no PDFs, and no page links one). ``use_cache``: departments unchanged since the last
     build into ``out`` are taken from its render cache (:mod:`generator.publish.cache`), workbooks included.
     """
@@ -150,7 +151,7 @@ def build_site(budgets: Path, out: Path, pdf: bool = True, use_cache: bool = Tru
     renderer = Renderer(budgets, source_base(), pdf=pdf, cache_dir=kept)
     files = site_files(budgets, renderer)
     with outputs.workdir(target, "site") as work:
-        outputs.write_tree(files, work / "docs")
+        (work / "docs").mkdir()  # empty: MkDocs reads the sources from memory (parallel.build's ``sources``)
         site_dir = work / "site"
         config_path = write_build_config(files, site_dir, work)
         logging.getLogger("mkdocs").setLevel(logging.WARNING)
@@ -158,7 +159,8 @@ def build_site(budgets: Path, out: Path, pdf: bool = True, use_cache: bool = Tru
             cfg = load_config(config_file=str(config_path), strict=True)
             # MkDocs' build, the department pages in parallel processes (or from the cache, when unchanged)
             pages = cache.Store(kept / "pages", modules=parallel.CACHED_MODULES) if kept is not None else None
-            parallel.build(cfg, store=pages, environment=_page_environment(budgets, files) if pages else b"")
+            parallel.build(cfg, store=pages, environment=_page_environment(budgets, files) if pages else b"",
+                           sources=files)
         except (MkDocsException, SystemExit) as exc:
             raise GeneratorError(f"网站构建失败：{exc}") from None
         printed = print_pdfs(site_dir, renderer.printed, cache_dir(target)) if pdf else None
