@@ -9,6 +9,7 @@ and rendered in the same process and only its pages and index figures travel bac
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import multiprocessing
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+import yaml
 from markupsafe import Markup
 
 from generator.check import rules
@@ -161,6 +163,15 @@ def _group_job(index: int) -> bytes:
     return data
 
 
+def _warm() -> None:
+    """Read the code references and the profiles before forking, once for every worker (each would read them)."""
+    registry.preload()
+    for key in profiles.available():
+        # a profile that does not load is reported, located, where a budget names it
+        with contextlib.suppress(profiles.ProfileError, KeyError, ValueError, TypeError, OSError, yaml.YAMLError):
+            profiles.load(key)
+
+
 class Renderer:
     """Renders a budgets directory; keeps each group's outcome between calls.
 
@@ -241,6 +252,7 @@ class Renderer:
                     self.reused += 1
             todo = [g for g in todo if g.key not in known]
         global _GROUPS
+        _warm()
         _FLAGS[:], _STORE[0] = [self.publishing, self.workbooks, self.pdf], self.store  # inherited by the workers
         _GROUPS = [(g, keys[g.key]) for g in todo]
         try:

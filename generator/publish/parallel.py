@@ -165,11 +165,12 @@ class ParallelPages:
 
     def _keys(self, pages: list[File], files: Files) -> dict[str, str]:
         """Each department page's cache key: ``environment`` (the generator, its environment and MkDocs'
-        configuration with the navigation), the guide pages (their titles are in the navigation), the page's
-        source and the files beside it (what its links can point at)."""
+        configuration with the navigation), the pages whose titles the navigation takes from their text (the
+        guide's; not the home and year pages, which the navigation names itself and whose figures change with
+        every budget), the page's source and the files beside it (what its links can point at)."""
         shared = hashlib.sha256(self.environment)
         for f in files.documentation_pages():
-            if not DEPARTMENT_PAGE.match(f.src_uri) and not f.src_uri.split("/")[0].isdigit():
+            if f.src_uri != "index.md" and not f.src_uri.split("/")[0].isdigit():
                 shared.update(f.src_uri.encode() + b"\0" + f.content_bytes + b"\0")
         beside: dict[str, list[str]] = {}
         for f in files:
