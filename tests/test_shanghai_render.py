@@ -305,6 +305,7 @@ def test_charts_print_amounts_as_the_profile_declares(report: Report) -> None:
     ("参公单位{civil_service}家", "参公单位{civil_servants}家"),                 # a placeholder it does not fill
     ('        formats: {summary: "0.00"}', '        formats: {sumary: "0.00"}'),  # a format it does not name
     ('        formats: {summary: "0.00"}', '        formats: {summary: "0,00"}'),  # not a number format
+    ("    explains: [three_public, operating_costs]", "    explains: [three_public, operating_cost]"),  # no such figure
 ])
 def test_a_typo_in_a_year_variant_is_a_located_error_from_validate(
         profile_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], old: str, new: str) -> None:

@@ -166,6 +166,11 @@ def test_links_find_the_table_that_shows_the_figure() -> None:
     item = loaded(ROOT / "budgets" / "2025" / "putuo-wanli.yaml")
     s = summary(item.budget, profiles.load(item.budget.profile))
     anchors = {f.label: [link.anchor for link in f.links] for f in s.figures}
-    assert anchors["“三公”经费"] == anchors["公务接待费"] == anchors["机关运行经费"] == ["table-three-public-operating"]
+    assert anchors["“三公”经费"] == anchors["公务接待费"] == ["table-three-public-operating", "other-notes"]
+    assert anchors["机关运行经费"] == ["table-three-public-operating", "other-notes"]
+    # the totals are explained in the 编制说明 (its section says so: ``explains`` in the profile)
+    assert anchors["支出预算合计"] == ["table-expenditure-summary", "budget-explanation"]
+    assert anchors["财政拨款支出"] == ["table-fiscal-summary", "budget-explanation"]
     page = render_department(item, workbook=False)["2025/putuo-wanli/index.md"].decode()
-    assert "{ #table-three-public-operating }" in page
+    for anchor in {a for links in anchors.values() for a in links}:
+        assert f"{{ #{anchor} }}" in page, anchor

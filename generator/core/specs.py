@@ -395,6 +395,10 @@ FormText = Annotated[str, Field(min_length=1, max_length=2000, pattern=r"^(?:[^{
 _PLACEHOLDER = re.compile(r"\{([a-z0-9_]+)\}")
 
 
+# The figures of a department page's summary (generator.derive.summary) that a section can explain.
+SummaryFigure = Literal["expenditure_summary", "fiscal_summary", "three_public", "operating_costs"]
+
+
 class SectionSpec(_Spec):
     """情况说明的一节。"""
 
@@ -417,6 +421,10 @@ class SectionSpec(_Spec):
     写错由 `validate` 报错），如 `{unit_counts: "本部门中，行政单位 {administrative} 家，参公单位{civil_service}家，……"}`。"""
     formats: dict[Key, NumberFormat] = {}
     """改写小节模板中有名字的数字格式：名称 → 数字格式，如 `{summary: "0.00"}`（总述中的万元数不用千分位）。"""
+    explains: list[SummaryFigure] = []
+    """部门页摘要中由本节说明的数字，摘要“详见”一栏的“说明”链接到本节：`expenditure_summary`（支出合计、
+    基本支出、项目支出）、`fiscal_summary`（财政拨款支出）、`three_public`（“三公”经费及其三项）、
+    `operating_costs`（机关运行经费）。小节 key 就是其中之一时（如 `three_public`）不用写。"""
 
     @property
     def template_name(self) -> str:

@@ -26,9 +26,10 @@ def table_anchor(key: str) -> str:
     return "table-" + key.replace("_", "-")
 
 
-def section_anchor(key: str) -> str:
-    """The id of a part-3 explanation's heading (part3.md.j2 writes ``{ #section-<key> }``)."""
-    return "section-" + key.replace("_", "-")
+def section_anchor(key: str, parts: bool = False) -> str:
+    """The id of an explanation's heading: part3.md.j2 writes ``{ #section-<key> }``; a profile that lists its own
+    parts (parts.md.j2) ``{ #<key> }``."""
+    return ("" if parts else "section-") + key.replace("_", "-")
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,9 @@ def summary(b: Budget, profile: Profile, facts: Facts | None = None) -> Summary:
     f = facts if facts is not None else Facts(b)
     t = f.totals
     tables = {s.key: (profile.number(s.key), s.title) for s in profile.tables}
-    sections = {s.key for s in profile.sections}
+    # the section that explains each figure: the one of the same key, else one that says it does (``explains``)
+    sections = {figure: s.key for s in profile.sections for figure in s.explains}
+    sections.update({s.key: s.key for s in profile.sections})
 
     def showing(measure: str) -> str | None:
         """The first table of the profile with a column of ``measure`` (Shanghai prints “三公” and 机关运行经费
@@ -84,7 +87,7 @@ def summary(b: Budget, profile: Profile, facts: Facts | None = None) -> Summary:
             number, title = tables[table]
             found.append(Link(table_anchor(table), f"{number} {title}".strip()))
         if key in sections:
-            found.append(Link(section_anchor(key), "说明"))
+            found.append(Link(section_anchor(sections[key], bool(profile.parts)), "说明"))
         return tuple(found)
 
     def figure(label: str, current: Decimal, prior: Decimal | None, key: str, *, of: Decimal | None = None,
