@@ -62,11 +62,11 @@ def test_department_pages_come_from_the_cache_until_their_source_or_the_environm
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)
     config = _project(tmp_path, "# 甲\n\n## 第二部分 { #part-2 }\n\n[乙](../b/index.md#part-2)\n")
-    store = cache.Store(tmp_path / "cache", parallel.CACHED_MODULES)
+    store = cache.Store(tmp_path / "cache", parallel.PAGE_CLASSES)
 
     def build(site: str, environment: bytes = b"env") -> int:
         cfg = load_config(config_file=str(config), site_dir=str(tmp_path / site), strict=True)
-        return parallel.build(cfg, 2, cache.Store(store.folder, parallel.CACHED_MODULES), environment)
+        return parallel.build(cfg, 2, cache.Store(store.folder, parallel.PAGE_CLASSES), environment)
 
     assert build("cold") == 2
     assert len(list(store.folder.glob("*.pickle"))) == 2
@@ -91,7 +91,7 @@ def test_a_cached_page_with_a_broken_anchor_still_fails_strict_mode(tmp_path: Pa
 
     def build(site: str) -> int:
         cfg = load_config(config_file=str(config), site_dir=str(tmp_path / site), strict=True)
-        return parallel.build(cfg, 2, cache.Store(folder, parallel.CACHED_MODULES), b"env")
+        return parallel.build(cfg, 2, cache.Store(folder, parallel.PAGE_CLASSES), b"env")
 
     assert build("cold") == 2
     page_b = tmp_path / "docs" / "2023" / "b" / "index.md"

@@ -12,8 +12,8 @@ import pytest
 
 from generator.core.errors import ValidationFailed
 from generator.publish import cache, parallel
-from generator.publish.pages import Renderer
-from generator.publish.site import build_site
+from generator.publish.pages import OUTCOME_CLASSES, Renderer
+from generator.publish.site import build_site, page_environment
 from generator.publish.sync import render_tree
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -92,7 +92,7 @@ def test_a_planted_entry_is_not_run_but_rendered_again(district: Path, tmp_path:
     for entry in folder.glob("*.pickle"):
         entry.write_bytes(pickle.dumps(_Planted()))
     with pytest.raises(pickle.UnpicklingError, match="refused"):
-        cache.loads(pickle.dumps(_Planted()))
+        cache.loads(pickle.dumps(_Planted()), OUTCOME_CLASSES)
     warm, renderer = _render(district, folder)
     assert renderer.reused == 0
     assert warm == cold
@@ -144,3 +144,56 @@ def test_a_site_rebuilt_from_the_cache_is_the_site_built_without_it(district: Pa
     assert after[f"{path.parent.name}/index.html"] != before[f"{path.parent.name}/index.html"]
     build_site(district, tmp_path / "reference", pdf=False, use_cache=False)
     assert after == _tree(tmp_path / "reference")
+
+
+def test_an_allowed_module_cannot_lend_another_name() -> None:
+    """Protocol 4 resolves dotted names: ``generator.publish.site`` + ``subprocess.Popen`` would be a class that runs
+    a program. Only the exact (module, name) pairs a store lists are classes an entry may hold."""
+    planted = (b"\x80\x04\x95\x00\x00\x00\x00\x00\x00\x00\x00"
+               b"\x8c\x16generator.publish.site\x8c\x10subprocess.Popen\x93"
+               b"\x8c\x04true\x85R.")
+    with pytest.raises(pickle.UnpicklingError, match="refused"):
+        cache.loads(planted, OUTCOME_CLASSES | {("generator.publish.site", "subprocess")})
+    with pytest.raises(pickle.UnpicklingError, match="refused"):  # and nothing is imported for an entry
+        cache.loads(b"\x80\x04\x8c\x12generator.__main__\x8c\x04main\x93.", frozenset({("generator.__main__", "main")}))
+
+
+def test_a_cached_outcome_cannot_place_files_outside_its_department(district: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "cache"
+    cold, _ = _render(district, folder)
+    entry = sorted(folder.glob("*.pickle"))[0]
+    outcome = cache.loads(entry.read_bytes(), OUTCOME_CLASSES)
+    outcome.files["../../escaped.md"] = b"x"
+    entry.write_bytes(cache.dumps(outcome))
+    warm, renderer = _render(district, folder)
+    assert renderer.reused == 2 and warm == cold  # the tampered entry was rendered again
+
+
+def test_a_cache_that_cannot_be_written_or_listed_only_costs_time(district: Path, tmp_path: Path) -> None:
+    blocked = tmp_path / "not-a-directory"
+    blocked.write_text("", encoding="utf-8")
+    files, renderer = _render(district, blocked / "cache")  # cannot be created
+    assert files == _render(district, None)[0] and renderer.reused == 0
+    files, renderer = _render(district, blocked)  # cannot be listed
+    assert files == _render(district, None)[0] and renderer.reused == 0
+    assert blocked.read_text(encoding="utf-8") == ""
+
+
+def test_pages_are_built_again_when_the_site_address_changes(monkeypatch: pytest.MonkeyPatch, district: Path) -> None:
+    """mkdocs.yml reads site_url from SITE_URL: every page's canonical link shows it."""
+    from mkdocs.config import load_config
+
+    monkeypatch.chdir(ROOT)
+    digests = set()
+    for url in ("", "https://budget.example.org/"):
+        monkeypatch.setenv("SITE_URL", url)
+        digests.add(page_environment(district, {}, load_config(str(ROOT / "mkdocs.yml"))))
+    assert len(digests) == 2
+
+
+def test_outcomes_with_problems_come_from_the_cache_too(tmp_path: Path) -> None:
+    """The repository's budgets (the seed and Shanghai's two years) carry warnings: their outcomes are cached whole."""
+    cold, first = _render(ROOT / "budgets", tmp_path / "cache")
+    warm, second = _render(ROOT / "budgets", tmp_path / "cache")
+    assert first.problems and second.reused == 2 and warm == cold  # two departments
+    assert [(p.slug, p.file, p.line) for p in second.problems] == [(p.slug, p.file, p.line) for p in first.problems]

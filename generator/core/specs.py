@@ -422,9 +422,8 @@ class SectionSpec(_Spec):
     formats: dict[Key, NumberFormat] = {}
     """改写小节模板中有名字的数字格式：名称 → 数字格式，如 `{summary: "0.00"}`（总述中的万元数不用千分位）。"""
     explains: list[SummaryFigure] = []
-    """部门页摘要中由本节说明的数字，摘要“详见”一栏的“说明”链接到本节：`expenditure_summary`（支出合计、
-    基本支出、项目支出）、`fiscal_summary`（财政拨款支出）、`three_public`（“三公”经费及其三项）、
-    `operating_costs`（机关运行经费）。小节 key 就是其中之一时（如 `three_public`）不用写。"""
+    """部门页摘要中由本节说明的数字（摘要“详见”的“说明”链接到本节）：`expenditure_summary`（支出合计、基本和项目支出）、
+    `fiscal_summary`（财政拨款支出）、`three_public`（“三公”经费）、`operating_costs`（机关运行经费）；同名小节不用写。"""
 
     @property
     def template_name(self) -> str:

@@ -68,7 +68,7 @@ def summary(b: Budget, profile: Profile, facts: Facts | None = None) -> Summary:
     t = f.totals
     tables = {s.key: (profile.number(s.key), s.title) for s in profile.tables}
     # the section that explains each figure: the one of the same key, else one that says it does (``explains``)
-    sections = {figure: s.key for s in profile.sections for figure in s.explains}
+    sections: dict[str, str] = {figure: s.key for s in profile.sections for figure in s.explains}
     sections.update({s.key: s.key for s in profile.sections})
 
     def showing(measure: str) -> str | None:

@@ -11,13 +11,15 @@ included) under a key made of everything the outcome depends on:
 So a rebuild after a pull request that changed one department checks and renders that department only, and a
 change anywhere in the generator renders everything again. Entries not used by a successful build are removed.
 
-An entry is a pickle written by this module; it is read by an unpickler that refuses every global but the
-package's own classes and ``Decimal`` (a planted file cannot run code), and an entry that cannot be read is
-made again, never an error.
+An entry is a pickle written by this module; it is read by an unpickler that accepts only the few classes its
+store names (already imported; no function, no import), so a planted file cannot run code, and its users check
+what they read (a department's files stay under its own directory). An entry that cannot be read or does not
+check is made again, never an error; a cache that cannot be written or listed only costs time.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.metadata
 import inspect
@@ -45,7 +47,10 @@ def _tree_digest(digest: Any, root: Path) -> None:
     for path in sorted(root.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
             digest.update(path.relative_to(root).as_posix().encode() + b"\0")
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
+            try:
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
+            except OSError:  # reported where it is read (an unreadable code list is a located problem)
+                digest.update(os.urandom(16))  # and never matches a stored entry
 
 
 def environment(budgets_dir: Path) -> bytes:
@@ -64,24 +69,23 @@ def environment(budgets_dir: Path) -> bytes:
 
 
 class _Restricted(pickle.Unpickler):
-    """Only the package's own classes, Decimal and the classes of ``modules``: an entry cannot name a function."""
+    """Only the classes ``allowed`` names, as ``(module, name)``, from modules already imported: an entry can
+    neither name a function nor make Python import anything."""
 
-    def __init__(self, data: bytes, modules: tuple[str, ...]) -> None:
+    def __init__(self, data: bytes, allowed: frozenset[tuple[str, str]]) -> None:
         super().__init__(io.BytesIO(data))
-        self.modules = modules
+        self.allowed = allowed
 
     def find_class(self, module: str, name: str) -> Any:
-        if ((module, name) == ("decimal", "Decimal") or module == "generator" or module.startswith("generator.")
-                or module in self.modules):
-            found = super().find_class(module, name)
-            if inspect.isclass(found):
-                return found
-        raise pickle.UnpicklingError(f"refused global {module}.{name}")
+        found = getattr(sys.modules.get(module), name, None) if (module, name) in self.allowed else None
+        if not inspect.isclass(found):
+            raise pickle.UnpicklingError(f"refused global {module}.{name}")
+        return found
 
 
-def loads(data: bytes, modules: tuple[str, ...] = ()) -> Any:
-    """An entry's value; ``modules``: other modules whose classes it may hold."""
-    return _Restricted(data, modules).load()
+def loads(data: bytes, allowed: frozenset[tuple[str, str]]) -> Any:
+    """An entry's value, made of plain values and the classes ``allowed`` names."""
+    return _Restricted(data, allowed).load()
 
 
 def dumps(value: Any) -> bytes:
@@ -91,9 +95,9 @@ def dumps(value: Any) -> bytes:
 class Store:
     """A directory of entries named by key (hex), each written whole (temporary file, then renamed)."""
 
-    def __init__(self, folder: Path, modules: tuple[str, ...] = ()) -> None:
+    def __init__(self, folder: Path, allowed: frozenset[tuple[str, str]]) -> None:
         self.folder = folder
-        self.modules = modules  # besides the package's own: modules whose classes an entry may hold
+        self.allowed = allowed  # the classes an entry may hold, as (module, name)
         self.used: set[str] = set()
 
     def _path(self, key: str) -> Path:
@@ -103,13 +107,14 @@ class Store:
         """The entry's value, or None when there is none or it cannot be read."""
         self.used.add(key)
         try:
-            return loads(self._path(key).read_bytes(), self.modules)
+            return loads(self._path(key).read_bytes(), self.allowed)
         except Exception:  # whatever is wrong with an entry, it is made again
             return None
 
     def put(self, key: str, data: bytes) -> None:
         """Store ``data`` (from :func:`dumps`); a cache that cannot be written only costs time."""
         self.used.add(key)
+        tmp = None
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
@@ -117,15 +122,19 @@ class Store:
                 fh.write(data)
             os.replace(tmp, self._path(key))
         except OSError:
-            return
+            if tmp is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
 
     def prune(self) -> int:
         """Remove the entries this build did not use; how many were removed."""
         removed = 0
-        if not self.folder.is_dir():
-            return 0
         stale = time.time() - 3600  # a temporary file of a build killed an hour ago or more
-        for path in self.folder.iterdir():
+        try:
+            entries = list(self.folder.iterdir())
+        except OSError:  # no cache yet, or one that cannot be listed: nothing to remove
+            return 0
+        for path in entries:
             unused = path.name.endswith(".pickle") and path.name.removesuffix(".pickle") not in self.used
             if unused or (path.name.startswith(".tmp-") and _mtime(path) < stale):
                 try:

@@ -17,9 +17,10 @@ import os
 import pickle
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 from urllib.parse import quote
 
 import yaml
@@ -33,6 +34,8 @@ from generator.core import profiles, registry
 from generator.core.errors import Problem, Severity, ValidationFailed
 from generator.core.model import Budget
 from generator.core.profiles import Profile
+from generator.core.totals import Totals
+from generator.derive import district
 from generator.derive.context import PageContext, page_context
 from generator.derive.summary import summary
 from generator.load.budget import Loaded
@@ -149,6 +152,19 @@ def render_group(group: Group, publishing: bool = True, workbook: bool = True, p
     return Outcome(problems, codes, entries, files)
 
 
+# What a cached Outcome is made of (generator.publish.cache reads nothing else).
+OUTCOME_CLASSES = frozenset((c.__module__, c.__qualname__) for c in (
+    Outcome, Problem, Severity, indexes.Entry, Totals, district.Headline, district.Amount, Decimal))
+_OWN_FILE = re.compile(r"[0-9]{4}/[^/\\]+(?:/[^/\\]+)+")  # <year>/<code>/…: a department's own directory
+
+
+def _checked(found: object) -> TypeGuard[Outcome]:
+    """A cached outcome of the right shape whose files all stay inside a department's own directory."""
+    return (isinstance(found, Outcome) and isinstance(found.files, dict)
+            and all(isinstance(rel, str) and isinstance(data, bytes) and _OWN_FILE.fullmatch(rel)
+                    and ".." not in rel.split("/") for rel, data in found.files.items()))
+
+
 _GROUPS: list[tuple[Group, str | None]] = []  # each with its cache key: inherited by the forked workers
 _FLAGS = [True, True, True]  # publishing, workbook, pdf: inherited by the forked workers with the groups
 _STORE: list[cache.Store | None] = [None]
@@ -194,7 +210,7 @@ class Renderer:
         self.outcomes: dict[tuple[Any, ...], Outcome] = {}
         self.problems: list[Problem] = []  # after render(): every problem found, as ``validate`` reports them
         self.printed: list[Job] = []  # after render(): the department pages to print, and where their PDFs go
-        self.store = cache.Store(cache_dir) if cache_dir is not None else None
+        self.store = cache.Store(cache_dir, OUTCOME_CLASSES) if cache_dir is not None else None
         self.reused = 0  # after render(): groups whose outcome came from the cache
         self._environment: bytes | None = None
 
@@ -247,7 +263,7 @@ class Renderer:
         if self.store is not None:
             for g in todo:
                 found = self.store.get(keys[g.key] or "")
-                if isinstance(found, Outcome):
+                if _checked(found):
                     known[g.key] = found
                     self.reused += 1
             todo = [g for g in todo if g.key not in known]

@@ -40,7 +40,9 @@ if TYPE_CHECKING:  # MkDocs takes a while to import: only a site build needs it 
 
 DEPARTMENT_PAGE = re.compile(r"^[0-9]{4}/[^/]+/")  # a department-year's pages (and its errata)
 PARALLEL_FROM = 32  # pages: fewer are built in the main process
-CACHED_MODULES = ("mkdocs.structure.toc",)  # a cached page's table of contents is made of these classes
+# What a cached page is made of besides plain values: its table of contents (generator.publish.cache reads no other class).
+PAGE_CLASSES = frozenset({("mkdocs.structure.toc", "TableOfContents"), ("mkdocs.structure.toc", "AnchorLink")})
+_STATE_KEYS = {"markdown", "meta", "content", "toc", "_title_from_render", "present_anchor_ids", "links"}
 
 _STATE: dict[str, Any] = {}  # what the forked workers inherit
 
@@ -203,8 +205,10 @@ class ParallelPages:
             _STATE["store"] = self.store
             for f in pages:
                 found = self.store.get(keys[f.src_uri])
-                if not (isinstance(found, tuple) and len(found) == 2 and isinstance(found[1], bytes)):
-                    continue
+                if not (isinstance(found, tuple) and len(found) == 2 and isinstance(found[1], bytes)
+                        and isinstance(found[0], dict) and set(found[0]) == _STATE_KEYS
+                        and isinstance(found[0]["links"], dict) and isinstance(found[0]["meta"], dict)):
+                    continue  # not an entry this module wrote: the page is built
                 if f.page is None:
                     Page(None, f, config)
                 assert f.page is not None

@@ -8,6 +8,7 @@ failed build never leaves a half-written site, and the swap never leaves the sit
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import subprocess
@@ -123,11 +124,19 @@ def index_search(site: Path) -> None:
         raise GeneratorError(f"搜索索引生成失败：{lines[-1]}")
 
 
-def _page_environment(budgets: Path, files: dict[str, bytes]) -> bytes:
+# The settings of the loaded MkDocs configuration that go into a page (values from the environment resolved:
+# mkdocs.yml reads site_url from SITE_URL, which the canonical link of every page shows).
+_PAGE_SETTINGS = ("site_name", "site_url", "repo_url", "repo_name", "edit_uri", "copyright", "use_directory_urls",
+                  "extra", "extra_css", "extra_javascript", "markdown_extensions", "mdx_configs")
+
+
+def page_environment(budgets: Path, files: dict[str, bytes], cfg: Any) -> bytes:
     """What a department page's HTML depends on besides its own files: the generator and its libraries, the
-    project's mkdocs.yml (with the theme's settings) and the navigation."""
+    project's mkdocs.yml as written and as loaded (its settings, the theme's included) and the navigation."""
     digest = hashlib.sha256(cache.environment(budgets))
-    digest.update(CONFIG.read_bytes() + b"\0" + repr(nav(files)).encode())
+    settings = {key: cfg[key] for key in _PAGE_SETTINGS} | {"theme": dict(cfg.theme)}
+    digest.update(CONFIG.read_bytes() + b"\0" + repr(nav(files)).encode() + b"\0")
+    digest.update(json.dumps(settings, sort_keys=True, default=str, ensure_ascii=False).encode())
     return digest.digest()
 
 
@@ -158,8 +167,8 @@ def build_site(budgets: Path, out: Path, pdf: bool = True, use_cache: bool = Tru
         try:
             cfg = load_config(config_file=str(config_path), strict=True)
             # MkDocs' build, the department pages in parallel processes (or from the cache, when unchanged)
-            pages = cache.Store(kept / "pages", modules=parallel.CACHED_MODULES) if kept is not None else None
-            parallel.build(cfg, store=pages, environment=_page_environment(budgets, files) if pages else b"",
+            pages = cache.Store(kept / "pages", parallel.PAGE_CLASSES) if kept is not None else None
+            parallel.build(cfg, store=pages, environment=page_environment(budgets, files, cfg) if pages else b"",
                            sources=files)
         except (MkDocsException, SystemExit) as exc:
             raise GeneratorError(f"网站构建失败：{exc}") from None
