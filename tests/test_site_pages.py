@@ -83,6 +83,19 @@ def test_incremental_sync_rewrites_only_what_changed(district: Path, tmp_path: P
     assert all(r.startswith("2023/63003/") for r in rewritten), rewritten
 
 
+def test_a_preview_sync_removes_what_it_wrote_and_no_longer_has(tmp_path: Path) -> None:
+    """With ``known`` (the preview's memory of what it wrote) a file no longer rendered is removed, and the
+    directory it leaves empty, without walking the whole tree again."""
+    out, known = tmp_path / "out", {}
+    a, b, c = b"a", b"b", b"c"
+    sync({"2023/x/index.md": a, "2023/y/index.md": b, "2023/y/data/t.csv": c}, out, known)
+    stray = out / "2023" / "stray.md"  # not the preview's: a full walk would remove it, the known list does not see it
+    stray.write_text("", encoding="utf-8")
+    result = sync({"2023/x/index.md": a}, out, known)
+    assert (result.written, result.unchanged, result.removed) == (0, 1, 2)
+    assert not (out / "2023" / "y").exists() and stray.exists() and set(known) == {"2023/x/index.md"}
+
+
 def test_published_workbook_imports_back_to_the_same_budget(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The site's budget.xlsx carries the YAML as written, and import-xlsx reads the same model back."""
     from generator.excel.importer import import_workbook

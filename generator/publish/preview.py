@@ -33,6 +33,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import jinja2
+import jinja2.bccache
+
 from generator.core.errors import GeneratorError, Problem, Severity, ValidationFailed
 from generator.publish import outputs, site
 from generator.publish.pages import Renderer
@@ -89,6 +92,26 @@ class _QuietDirtyWarning(logging.Filter):
         return "'dirty' build" not in str(record.msg)
 
 
+class _Compiled(jinja2.BytecodeCache):
+    """The theme's templates compiled once per preview (by name and source checksum), not on every rebuild: MkDocs
+    makes a new template environment for each build. Used as a MkDocs plugin that hands it to that environment."""
+
+    def __init__(self) -> None:
+        self.codes: dict[tuple[str, str | None], Any] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self.codes.get((bucket.key, bucket.checksum))
+        if code is not None:
+            bucket.code = code
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.codes[(bucket.key, bucket.checksum)] = bucket.code
+
+    def on_env(self, env: jinja2.Environment, /, **_: Any) -> jinja2.Environment:
+        env.bytecode_cache = self
+        return env
+
+
 class Preview:
     """The preview's state: renderer caches, private sources and pages, the current problems."""
 
@@ -105,6 +128,7 @@ class Preview:
         self.problems: list[Shown] = []
         self.builds = 0
         self.render_seconds = 0.0
+        self.compiled = _Compiled()
 
     def _rel(self, path: str) -> str:
         with contextlib.suppress(ValueError):
@@ -127,6 +151,7 @@ class Preview:
             cfg["site_url"] = self.serve_url
         # "dirty": rebuild only the pages whose markdown changed; a new year or department changes the
         # navigation on every page, so then everything is rebuilt.
+        cfg.plugins["generator-preview"] = self.compiled  # type: ignore[assignment]
         build(cfg, serve_url=self.serve_url, dirty=self.builds > 0 and nav == self.nav)
         self.nav = nav
         self.builds += 1

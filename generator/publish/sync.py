@@ -9,6 +9,7 @@ half-updated tree).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import stat
@@ -32,7 +33,8 @@ def sync(files: dict[str, bytes], out: Path, known: dict[str, bytes] | None = No
     """Make ``out`` hold exactly ``files`` (and the build marker), rewriting only what changed.
 
     ``known`` (kept by a long-running preview) remembers what was last written, so unchanged
-    files are recognised without reading them back. A non-empty ``out`` without the marker is
+    files are recognised without reading them back, and after the first sync (which walks ``out``)
+    only the files it lists are looked at for removal. A non-empty ``out`` without the marker is
     refused: this deletes every file it did not produce.
     """
     if out.is_dir() and any(out.iterdir()) and not outputs.has_marker(out):
@@ -41,11 +43,13 @@ def sync(files: dict[str, bytes], out: Path, known: dict[str, bytes] | None = No
     if not outputs.has_marker(out):
         outputs.mark(out)
     written = unchanged = removed = 0
+    # ``known`` lists every file of ``out`` once a first sync has filled it: only those it lists can be stale.
+    listed = bool(known)
     for rel, data in sorted(files.items()):
-        target = out / rel
         if known is not None and known.get(rel) is data:
             unchanged += 1
             continue
+        target = out / rel
         if target.is_file() and target.read_bytes() == data:
             unchanged += 1
             if known is not None:
@@ -59,6 +63,18 @@ def sync(files: dict[str, bytes], out: Path, known: dict[str, bytes] | None = No
             fh.write(data)
         os.replace(tmp, target)
         written += 1
+    if known is not None and listed:
+        for rel in sorted(set(known) - set(files), reverse=True):
+            del known[rel]
+            path = out / rel
+            with contextlib.suppress(OSError):
+                path.unlink()
+                removed += 1
+            for parent in path.parents:  # the directories it leaves empty
+                if parent == out or not parent.is_dir() or any(parent.iterdir()):
+                    break
+                parent.rmdir()
+        return RenderResult(written, unchanged, removed)
     for path in sorted(out.rglob("*"), reverse=True):
         rel = path.relative_to(out).as_posix()
         if rel == outputs.MARKER:
