@@ -179,7 +179,8 @@ def test_a_cache_that_cannot_be_written_or_listed_only_costs_time(district: Path
     assert blocked.read_text(encoding="utf-8") == ""
 
 
-def test_pages_are_built_again_when_the_site_address_changes(monkeypatch: pytest.MonkeyPatch, district: Path) -> None:
+def test_pages_are_built_again_when_the_site_address_changes(monkeypatch: pytest.MonkeyPatch, district: Path,
+                                                             tmp_path: Path) -> None:
     """mkdocs.yml reads site_url from SITE_URL: every page's canonical link shows it."""
     from mkdocs.config import load_config
 
@@ -187,7 +188,8 @@ def test_pages_are_built_again_when_the_site_address_changes(monkeypatch: pytest
     digests = set()
     for url in ("", "https://budget.example.org/"):
         monkeypatch.setenv("SITE_URL", url)
-        digests.add(page_environment(district, {}, load_config(str(ROOT / "mkdocs.yml"))))
+        config = load_config(str(ROOT / "mkdocs.yml"), docs_dir=str(tmp_path))  # (a build has its own docs_dir)
+        digests.add(page_environment(district, {}, config))
     assert len(digests) == 2
 
 
