@@ -15,6 +15,10 @@ Everything else — the navigation, the other pages, static files, anchor valida
 own code in the main process; a warning logged in a worker is logged again in the main process, so strict
 mode still fails the build. Workers are forked (they inherit the configuration and the pages, nothing is
 pickled but the results). With one worker, or few pages, nothing changes.
+
+With a ``store`` (the site build's cache, :mod:`generator.publish.cache`), a page whose key is stored is not read,
+converted or laid out at all: ``on_nav`` gives it the stored state, ``on_env`` writes the stored HTML; every page
+built is stored. With ``sources``, MkDocs reads the site's files from memory (``on_files``), not from ``docs_dir``.
 """
 
 from __future__ import annotations
