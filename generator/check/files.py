@@ -20,7 +20,6 @@ from pathlib import Path
 
 import jinja2
 import jinja2.nodes
-import yaml
 
 from generator.check import rules
 from generator.core import profiles, registry
@@ -43,7 +42,7 @@ def check_budget(doc: Document, budget: Budget, reason_threshold: Decimal | None
         profile = profiles.load(budget.profile).for_year(budget.year)
     except profiles.ProfileError as exc:  # a shipped profile (or the table library) that does not validate
         return exc.problems
-    except (KeyError, ValueError, TypeError, OSError, yaml.YAMLError):  # no such profile, or a file that is not one
+    except profiles.UNREADABLE:  # no such profile, or a file that is not one
         mark = doc.mark(("profile",))
         return [Problem("unknown-profile", Severity.ERROR,
                         f"未知的地区模板{quoted(budget.profile)}（可用：{'、'.join(profiles.available())}）",

@@ -14,6 +14,7 @@ glossary) is data like any YAML text: templates escape it.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import re
 from decimal import Decimal
@@ -22,6 +23,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 
@@ -227,6 +229,18 @@ def load(key: str) -> Profile:
         raise KeyError(key)
     path = PROFILE_DIR / f"{key}.yaml"
     return parse(path.read_text(encoding="utf-8"), _shown(path), key)
+
+
+# What ``load`` raises for a key that names no profile or a file that is not one (besides ProfileError).
+UNREADABLE = (KeyError, ValueError, TypeError, OSError, yaml.YAMLError)
+
+
+def preload() -> None:
+    """Load every shipped profile now: a process about to fork workers loads them once for all of them. One
+    that does not load is left to the budgets that name it (their check reports it, located)."""
+    for key in available():
+        with contextlib.suppress(ProfileError, *UNREADABLE):
+            load(key)
 
 
 def position(key: str, loc: tuple[Any, ...]) -> tuple[str, int | None]:

@@ -38,9 +38,10 @@ from generator.publish.outputs import PACKAGE
 VERSION = b"1"  # bump when the entry format changes
 
 
-def cache_dir(out: Path) -> Path:
-    """Where the outcomes of builds into ``out`` are kept: beside it, never inside the tree that is swapped in."""
-    return out.parent / f".build-cache-{out.name}"
+def cache_dir(out: Path, kind: str = "build") -> Path:
+    """Where a cache of builds into ``out`` is kept (``.build-cache-<name>``, the PDFs' ``.pdf-cache-<name>``):
+    beside it, never inside the tree that is swapped in."""
+    return out.parent / f".{kind}-cache-{out.name}"
 
 
 def _tree_digest(digest: Any, root: Path) -> None:

@@ -9,7 +9,6 @@ and rendered in the same process and only its pages and index figures travel bac
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import hashlib
 import multiprocessing
@@ -23,7 +22,6 @@ from pathlib import Path
 from typing import Any, TypeGuard
 from urllib.parse import quote
 
-import yaml
 from markupsafe import Markup
 
 from generator.check import rules
@@ -182,10 +180,7 @@ def _group_job(index: int) -> bytes:
 def _warm() -> None:
     """Read the code references and the profiles before forking, once for every worker (each would read them)."""
     registry.preload()
-    for key in profiles.available():
-        # a profile that does not load is reported, located, where a budget names it
-        with contextlib.suppress(profiles.ProfileError, KeyError, ValueError, TypeError, OSError, yaml.YAMLError):
-            profiles.load(key)
+    profiles.preload()
 
 
 class Renderer:

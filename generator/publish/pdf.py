@@ -32,6 +32,7 @@ from typing import Any
 
 from generator.core.errors import GeneratorError
 from generator.core.model import Budget
+from generator.publish import cache
 from generator.publish.downloads import DATA_DIR
 from generator.publish.outputs import os_reason
 
@@ -90,8 +91,8 @@ class Printed:
 
 
 def cache_dir(out: Path) -> Path:
-    """Where the PDFs of builds into ``out`` are kept between builds: beside it, never inside the swapped site."""
-    return out.parent / f".pdf-cache-{out.name}"
+    """Where the PDFs of builds into ``out`` are kept between builds (``.pdf-cache-<name>``)."""
+    return cache.cache_dir(out, "pdf")
 
 
 def _stylesheets(site: Path) -> bytes:

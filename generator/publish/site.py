@@ -146,9 +146,9 @@ def build_site(budgets: Path, out: Path, pdf: bool = True, use_cache: bool = Tru
     Config and site are in one private work directory next to ``out`` (``.site-<pid>-xxxx``; MkDocs reads the
     rendered sources from memory): two builds at once never share anything but the final swap and the caches
     (:func:`generator.publish.pdf.cache_dir`, :func:`generator.publish.cache.cache_dir`), whose entries are named
-    by content. Returns what was printed,
-    or None with ``pdf=False`` (no PDFs, and no page links one). ``use_cache``: departments unchanged since the last
-    build into ``out`` are taken from its render cache (:mod:`generator.publish.cache`), workbooks included.
+    by content. Returns what was printed, or None with ``pdf=False`` (no PDFs, and no page links one).
+    ``use_cache``: departments unchanged since the last build into ``out`` are taken from its render cache
+    (:mod:`generator.publish.cache`), workbooks included.
     """
     # MkDocs (and its plugins) take a while to import: only a site build needs them, not validate or render.
     from mkdocs.config import load_config
